@@ -1,0 +1,17 @@
+"""kgan: generative adversarial networks for Keras 3 on TensorFlow, JAX and PyTorch."""
+
+from kgan import callbacks, data, latent, layers, losses, metrics, models, networks, training
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "callbacks",
+    "data",
+    "latent",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "networks",
+    "training",
+]

@@ -1,0 +1,32 @@
+"""The only package of kgan that imports tensorflow, jax or torch.
+
+It offers three things, implemented once per backend and selected here from
+`keras.backend.backend()`:
+
+- `update(loss_fn, variables, optimizer)`: differentiate `loss_fn()` with
+  respect to `variables` only, apply `optimizer`, return `(loss, logs)`.
+- `input_gradients(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
+  itself differentiable (double backpropagation), for gradient penalties.
+- `TrainStep`: a mixin whose `train_step` is what Keras' `fit()` calls on this
+  backend; it runs the model's backend-neutral `adversarial_step(batch)`.
+
+Everything above this package is written in `keras.ops`.
+"""
+
+import keras
+
+_BACKEND = keras.backend.backend()
+
+if _BACKEND == "tensorflow":
+    from kgan.backend.tensorflow import TrainStep, input_gradients, update
+elif _BACKEND == "jax":
+    from kgan.backend.jax import TrainStep, input_gradients, update
+elif _BACKEND == "torch":
+    from kgan.backend.torch import TrainStep, input_gradients, update
+else:
+    raise ImportError(
+        "kgan supports the tensorflow, jax and torch Keras backends. "
+        f"Received: KERAS_BACKEND={_BACKEND!r}"
+    )
+
+__all__ = ["TrainStep", "input_gradients", "update"]

@@ -1,0 +1,122 @@
+"""JAX implementation of the kgan engine: `jax.value_and_grad` over Keras state.
+
+Keras' JAX trainer calls a pure `train_step(state, data) -> (logs, state)`.
+`TrainStep` maps the whole state into one `keras.StatelessScope`, so the
+backend-neutral `adversarial_step` can read and assign variables as if they were
+stateful; the scope records every assignment and the new state is read back out.
+
+Inside that scope, `update` differentiates with `jax.value_and_grad`: the
+variables being differentiated are mapped to traced values in a child scope,
+every other variable falls back to the enclosing scope's current value, and
+assignments made while computing the loss (BatchNorm statistics, for example)
+are returned from the traced function and re-applied outside it, so no traced
+value leaks.
+"""
+
+import jax
+from keras import StatelessScope, ops
+
+
+class _ChildScope(StatelessScope):
+    """A stateless scope that reads unmapped variables from the enclosing scope.
+
+    It also remembers which variables were assigned inside it, so the updates
+    can be carried out of a `jax.grad` trace.
+    """
+
+    def __init__(self, state_mapping):
+        super().__init__(state_mapping=state_mapping, initialize_variables=False)
+        self.assigned = {}
+
+    def add_update(self, update):
+        variable, _ = update
+        self.assigned[id(variable)] = variable
+        super().add_update(update)
+
+    def get_current_value(self, variable):
+        value = self.state_mapping.get(id(variable))
+        if value is None and self.original_scope is not None:
+            value = self.original_scope.get_current_value(variable)
+        return value
+
+
+def _functionalize(fn, variables):
+    """Wraps `fn(*args) -> (out, aux)` as a pure function of `variables`' values.
+
+    Returns `(pure_fn, assigned)`: `pure_fn(values, *args)` returns
+    `(out, (aux, new_values))`; once traced, `assigned` lists the other variables
+    that `fn` assigned, in the order of `new_values`.
+    """
+    assigned = []
+
+    def pure_fn(values, *args):
+        with _ChildScope(list(zip(variables, values))) as scope:
+            out, aux = fn(*args)
+        differentiated = {id(v) for v in variables}
+        assigned[:] = [v for key, v in scope.assigned.items() if key not in differentiated]
+        return out, (aux, [scope.get_current_value(v) for v in assigned])
+
+    return pure_fn, assigned
+
+
+def _reassign(variables, values):
+    for variable, value in zip(variables, values):
+        variable.assign(value)
+
+
+def update(loss_fn, variables, optimizer):
+    """Minimises `loss_fn()` over `variables` with one `optimizer` step.
+
+    Args:
+        loss_fn: callable with no arguments returning `(loss, logs)`: a scalar
+            loss tensor and a dict of scalar tensors to report.
+        variables: list of `keras.Variable` to differentiate and update.
+        optimizer: a built `keras.optimizers.Optimizer` that owns `variables`.
+
+    Returns:
+        `(loss, logs)` as returned by `loss_fn`.
+    """
+    pure_fn, assigned = _functionalize(loss_fn, variables)
+    values = [v.value for v in variables]
+    (loss, (logs, new_values)), gradients = jax.value_and_grad(pure_fn, has_aux=True)(values)
+    _reassign(assigned, new_values)
+    optimizer.apply(gradients, variables)
+    return loss, logs
+
+
+def input_gradients(fn, x):
+    """Differentiable gradient of `sum(fn(x))` with respect to the tensor `x`.
+
+    Variable assignments made by `fn` (BatchNorm statistics) are carried out of
+    the trace and applied.
+    """
+    pure_fn, assigned = _functionalize(lambda inputs: (ops.sum(fn(inputs)), None), [])
+    gradient, (_, new_values) = jax.grad(lambda inputs: pure_fn([], inputs), has_aux=True)(
+        ops.convert_to_tensor(x)
+    )
+    _reassign(assigned, new_values)
+    return gradient
+
+
+class TrainStep:
+    """Mixin: Keras' JAX trainer calls `train_step(state, data)`, pure."""
+
+    def _state_variables(self):
+        return (
+            self.trainable_variables,
+            self.non_trainable_variables,
+            self.optimizer.variables,
+            self.metrics_variables,
+        )
+
+    def train_step(self, state, data):
+        groups = self._state_variables()
+        mapping = [
+            (variable, value)
+            for variables, values in zip(groups, state)
+            for variable, value in zip(variables, values)
+        ]
+        with StatelessScope(state_mapping=mapping) as scope:
+            logs = self.adversarial_step(data)
+        new_state = tuple([scope.get_current_value(v) for v in variables] for variables in groups)
+        return logs, new_state

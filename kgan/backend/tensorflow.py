@@ -1,0 +1,46 @@
+"""TensorFlow implementation of the kgan engine: `tf.GradientTape`."""
+
+import tensorflow as tf
+from keras import ops
+
+
+def _replica_scale(loss):
+    # tf.distribute sums gradients over replicas; scale as Keras' own losses do.
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    return loss / replicas if replicas > 1 else loss
+
+
+def update(loss_fn, variables, optimizer):
+    """Minimises `loss_fn()` over `variables` with one `optimizer` step.
+
+    Args:
+        loss_fn: callable with no arguments returning `(loss, logs)`: a scalar
+            loss tensor and a dict of scalar tensors to report.
+        variables: list of `keras.Variable` to differentiate and update.
+        optimizer: a built `keras.optimizers.Optimizer` that owns `variables`.
+
+    Returns:
+        `(loss, logs)` as returned by `loss_fn`.
+    """
+    with tf.GradientTape() as tape:
+        loss, logs = loss_fn()
+        scaled = _replica_scale(loss)
+    gradients = tape.gradient(scaled, variables)
+    optimizer.apply(gradients, variables)
+    return loss, logs
+
+
+def input_gradients(fn, x):
+    """Differentiable gradient of `sum(fn(x))` with respect to the tensor `x`."""
+    x = ops.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        total = ops.sum(fn(x))
+    return tape.gradient(total, x)
+
+
+class TrainStep:
+    """Mixin: Keras' TensorFlow trainer calls `train_step(data)`."""
+
+    def train_step(self, data):
+        return self.adversarial_step(data)

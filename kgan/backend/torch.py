@@ -1,0 +1,51 @@
+"""PyTorch implementation of the kgan engine: `torch.autograd.grad`.
+
+`torch.autograd.grad` (rather than `loss.backward()`) returns gradients for the
+given variables only, so a discriminator update leaves no `.grad` on the
+generator and vice versa.
+"""
+
+import torch
+from keras import ops
+
+
+def _detach(logs):
+    return {name: ops.convert_to_tensor(value).detach() for name, value in logs.items()}
+
+
+def update(loss_fn, variables, optimizer):
+    """Minimises `loss_fn()` over `variables` with one `optimizer` step.
+
+    Args:
+        loss_fn: callable with no arguments returning `(loss, logs)`: a scalar
+            loss tensor and a dict of scalar tensors to report.
+        variables: list of `keras.Variable` to differentiate and update.
+        optimizer: a built `keras.optimizers.Optimizer` that owns `variables`.
+
+    Returns:
+        `(loss, logs)` as returned by `loss_fn`, detached from the graph.
+    """
+    loss, logs = loss_fn()
+    gradients = torch.autograd.grad(
+        loss, [v.value for v in variables], allow_unused=True, materialize_grads=True
+    )
+    with torch.no_grad():
+        optimizer.apply(list(gradients), variables)
+    return loss.detach(), _detach(logs)
+
+
+def input_gradients(fn, x):
+    """Differentiable gradient of `sum(fn(x))` with respect to the tensor `x`."""
+    x = ops.convert_to_tensor(x)
+    if not x.requires_grad:
+        x = x.detach().requires_grad_(True)
+    total = ops.sum(fn(x))
+    (gradient,) = torch.autograd.grad(total, x, create_graph=torch.is_grad_enabled())
+    return gradient
+
+
+class TrainStep:
+    """Mixin: Keras' torch trainer calls `train_step(data)`."""
+
+    def train_step(self, data):
+        return self.adversarial_step(data)

@@ -1,0 +1,5 @@
+"""Layers for generators and discriminators."""
+
+from kgan.layers.conditioning import ConcatenateLabels, ProjectionHead
+
+__all__ = ["ConcatenateLabels", "ProjectionHead"]

@@ -1,0 +1,48 @@
+"""Fully connected networks for low-dimensional data (2-D mixtures)."""
+
+import keras
+
+
+def _check_positive(**values):
+    for name, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
+
+
+def mlp_generator(latent_dim, output_dim, width=256, depth=3, name="generator"):
+    """A ReLU MLP generator with a linear output.
+
+    Args:
+        latent_dim: int > 0, input size.
+        output_dim: int > 0, sample size (2 for the Gaussian mixtures).
+        width: int, hidden units per layer, default 256.
+        depth: int, hidden layers, default 3.
+
+    Returns:
+        `keras.Model`: `(batch, latent_dim)` → `(batch, output_dim)`.
+    """
+    _check_positive(latent_dim=latent_dim, output_dim=output_dim, width=width, depth=depth)
+    z = keras.Input((latent_dim,), name="z")
+    h = z
+    for _ in range(depth):
+        h = keras.layers.Dense(width, activation="relu")(h)
+    return keras.Model(z, keras.layers.Dense(output_dim)(h), name=name)
+
+
+def mlp_discriminator(input_dim, width=256, depth=3, name="discriminator"):
+    """A LeakyReLU(0.2) MLP discriminator with one logit output.
+
+    Args:
+        input_dim: int > 0, sample size.
+        width: int, hidden units per layer, default 256.
+        depth: int, hidden layers, default 3.
+
+    Returns:
+        `keras.Model`: `(batch, input_dim)` → logits `(batch, 1)`.
+    """
+    _check_positive(input_dim=input_dim, width=width, depth=depth)
+    x = keras.Input((input_dim,), name="x")
+    h = x
+    for _ in range(depth):
+        h = keras.layers.LeakyReLU(0.2)(keras.layers.Dense(width)(h))
+    return keras.Model(x, keras.layers.Dense(1)(h), name=name)

@@ -1,0 +1,111 @@
+"""One optimizer object that holds a GAN's generator and discriminator optimizers."""
+
+import keras
+
+
+@keras.saving.register_keras_serializable(package="kgan")
+class AdversarialOptimizer(keras.optimizers.Optimizer):
+    """Holds the generator's and the discriminator's optimizers as one.
+
+    A GAN trains two networks with two optimizers, but Keras' `fit()` carries
+    one `model.optimizer`: on JAX only `model.optimizer.variables` are threaded
+    through the compiled step, so a second optimizer held elsewhere would
+    silently keep Adam's iteration count at zero. kgan models set
+    `model.optimizer` to this object, whose `variables` are its own step counter
+    followed by each inner optimizer's variables. Each inner optimizer is applied
+    directly to its own network's variables; this object never applies
+    gradients itself. Its `iterations` counts adversarial training steps (one
+    per batch, whatever `d_steps` is).
+
+    Args:
+        generator: `keras.optimizers.Optimizer` for the generator side.
+        discriminator: `keras.optimizers.Optimizer` for the discriminator side.
+        name: str, default `"adversarial_optimizer"`.
+
+    Example:
+        >>> opt = AdversarialOptimizer(keras.optimizers.Adam(2e-4),
+        ...                            keras.optimizers.Adam(2e-4))
+        >>> opt.generator.learning_rate  # doctest: +SKIP
+    """
+
+    def __init__(self, generator, discriminator, name="adversarial_optimizer", **kwargs):
+        if kwargs:
+            raise ValueError(
+                "AdversarialOptimizer takes no optimizer hyperparameters; set them on the "
+                f"generator and discriminator optimizers. Received: {sorted(kwargs)}"
+            )
+        for role, optimizer in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(optimizer, keras.optimizers.Optimizer):
+                raise ValueError(
+                    f"The {role} optimizer must be a keras.optimizers.Optimizer instance. "
+                    f"Received: {role}={optimizer!r}"
+                )
+        if generator is discriminator:
+            raise ValueError(
+                "The generator and the discriminator need two distinct optimizer objects "
+                "(each keeps its own moments). Received the same object twice."
+            )
+        super().__init__(learning_rate=0.0, name=name)
+        self.generator = generator
+        self.discriminator = discriminator
+
+    def build(self, variables):
+        """Builds both inner optimizers.
+
+        Args:
+            variables: dict with keys `"generator"` and `"discriminator"`, each a
+                list of the `keras.Variable` that optimizer updates.
+        """
+        if not isinstance(variables, dict) or set(variables) != {"generator", "discriminator"}:
+            raise ValueError(
+                "AdversarialOptimizer.build() takes a dict with the keys 'generator' and "
+                f"'discriminator'. Received: {type(variables).__name__}"
+            )
+        self.generator.build(variables["generator"])
+        self.discriminator.build(variables["discriminator"])
+        # Bypass the optimizer's attribute tracking: these are the networks'
+        # variables, not optimizer state.
+        object.__setattr__(self, "_variable_groups", dict(variables))
+        self.built = True
+
+    @property
+    def variables(self):
+        return self._variables + self.generator.variables + self.discriminator.variables
+
+    def apply(self, grads, trainable_variables=None):
+        raise TypeError(
+            "AdversarialOptimizer does not apply gradients itself: apply them with "
+            "`.generator` or `.discriminator`."
+        )
+
+    def save_own_variables(self, store):
+        # The inner optimizers are saved as children of this object.
+        for i, variable in enumerate(self._variables):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        for i, variable in enumerate(self._variables):
+            variable.assign(store[str(i)])
+
+    def finalize_variable_values(self, var_list):
+        # Called by fit() at the end; each inner optimizer finalises its own
+        # variables (this matters for optimizers built with use_ema=True).
+        for role, optimizer in (
+            ("generator", self.generator),
+            ("discriminator", self.discriminator),
+        ):
+            optimizer.finalize_variable_values(self._variable_groups[role])
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "generator": keras.optimizers.serialize(self.generator),
+            "discriminator": keras.optimizers.serialize(self.discriminator),
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for role in ("generator", "discriminator"):
+            config[role] = keras.optimizers.deserialize(config[role], custom_objects=custom_objects)
+        return cls(**config)
