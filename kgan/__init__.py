@@ -1,6 +1,6 @@
 """kgan: generative adversarial networks for Keras 3 on TensorFlow, JAX and PyTorch."""
 
-from kgan import callbacks, data, latent, layers, losses, metrics, models, networks, training
+from kgan import callbacks, data, latent, layers, losses, metrics, models, networks, recipe, training
 
 __version__ = "0.1.0"
 
@@ -13,5 +13,6 @@ __all__ = [
     "metrics",
     "models",
     "networks",
+    "recipe",
     "training",
 ]

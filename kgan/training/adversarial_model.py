@@ -1,5 +1,7 @@
 """The base class of every kgan GAN: alternating adversarial updates in `fit()`."""
 
+import copy
+
 import keras
 import numpy as np
 
@@ -239,7 +241,7 @@ class AdversarialModel(TrainStep, keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
+        config = copy.deepcopy(config)  # deserialisation consumes nested dicts
         for role in ("generator", "discriminator"):
             config[role] = keras.saving.deserialize_keras_object(config[role])
         return cls(**config)

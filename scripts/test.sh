@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test suite: lint (including the rule that only kgan/backend/ imports
+# tensorflow, jax or torch), the fast tests once per backend, then the
+# cross-backend parity tests once. Slow quality checks live in benchmarks/.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh || exit 1
+export TF_CPP_MIN_LOG_LEVEL=3
+status=0
+echo "== ruff"
+.venv/bin/ruff check kgan tests recipes benchmarks || status=1
+for backend in tensorflow jax torch; do
+  echo "== pytest, KERAS_BACKEND=$backend"
+  KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -m "not slow and not cross_backend" "$@" || status=1
+done
+echo "== pytest, cross-backend parity"
+KERAS_BACKEND=jax .venv/bin/python -m pytest -q -m cross_backend "$@" || status=1
+exit $status
