@@ -1,0 +1,87 @@
+"""Mode coverage, the Fréchet distance and the digits evaluator."""
+
+import numpy as np
+import pytest
+from scipy import linalg
+
+import kgan
+from kgan.metrics import feature_statistics, frechet_distance, mode_coverage
+
+
+def test_mode_coverage_known_answers():
+    centers, std = kgan.data.mixture_modes("ring8")
+    perfect = np.repeat(centers, 10, axis=0)
+    result = mode_coverage(perfect, centers, std)
+    assert result == {"modes": 8, "high_quality": 1.0, "reverse_kl": pytest.approx(0.0)}
+    # Half the samples on mode 0, half far away: one mode, 50 % quality, KL = log 8.
+    collapsed = np.concatenate([np.repeat(centers[:1], 10, 0), np.full((10, 2), 5.0)])
+    result = mode_coverage(collapsed, centers, std)
+    assert result["modes"] == 1 and result["high_quality"] == 0.5
+    assert result["reverse_kl"] == pytest.approx(np.log(8))
+    # Exactly 3σ away counts; just beyond does not.
+    edge = centers[:2] + np.array([[2.99 * std, 0.0], [3.01 * std, 0.0]])
+    assert mode_coverage(edge, centers, std)["modes"] == 1
+
+
+def test_mode_coverage_on_true_samples_is_near_the_ceiling():
+    centers, std = kgan.data.mixture_modes("grid25")
+    result = mode_coverage(kgan.data.gaussian_mixture("grid25", 2500, seed=0), centers, std)
+    assert result["modes"] == 25
+    assert result["high_quality"] == pytest.approx(0.989, abs=0.01)  # P(χ²₂ ≤ 9)
+    assert result["reverse_kl"] < 0.02
+
+
+def test_mode_coverage_errors():
+    centers, std = kgan.data.mixture_modes("ring8")
+    with pytest.raises(ValueError, match="std must be > 0"):
+        mode_coverage(centers, centers, 0.0)
+    with pytest.raises(ValueError, match="NaN"):
+        mode_coverage(np.full((2, 2), np.nan), centers, std)
+    with pytest.raises(ValueError, match="shapes"):
+        mode_coverage(np.zeros((3, 3)), centers, std)
+
+
+def _reference_fd(mu1, s1, mu2, s2):
+    # pytorch-fid's calculate_frechet_distance, written out here.
+    covmean, _ = linalg.sqrtm(s1.dot(s2), disp=False)
+    if not np.isfinite(covmean).all():
+        offset = np.eye(s1.shape[0]) * 1e-6
+        covmean = linalg.sqrtm((s1 + offset).dot(s2 + offset))
+    covmean = covmean.real
+    diff = mu1 - mu2
+    return diff.dot(diff) + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean)
+
+
+def test_frechet_distance_matches_reference_formula():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((500, 16))
+    b = rng.standard_normal((500, 16)) @ rng.standard_normal((16, 16)) * 0.5 + 1.0
+    stats_a, stats_b = feature_statistics(a), feature_statistics(b)
+    expected = _reference_fd(*stats_a, *stats_b)
+    assert frechet_distance(*stats_a, *stats_b) == pytest.approx(expected, rel=1e-6)
+    assert frechet_distance(*stats_a, *stats_a) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_frechet_distance_rank_deficient_is_finite_and_non_negative():
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((10, 64)), rng.standard_normal((10, 64)) + 0.1
+    value = frechet_distance(*feature_statistics(a), *feature_statistics(b))
+    assert np.isfinite(value) and value >= 0
+
+
+def test_frechet_distance_shape_errors():
+    with pytest.raises(ValueError, match="must be \\(d,\\) vectors"):
+        frechet_distance(np.zeros(3), np.eye(3), np.zeros(4), np.eye(4))
+
+
+def test_digits_evaluator_separates_real_from_noise():
+    evaluator = kgan.metrics.DigitsEvaluator(image_size=16)
+    floor = evaluator.real_floor()
+    assert floor["test_accuracy"] > 0.9
+    x, y = kgan.data.load_digits(image_size=16, split="test")
+    real = evaluator.evaluate(x, y)
+    noise = evaluator.evaluate(np.random.default_rng(0).uniform(-1, 1, x.shape))
+    assert real["classes_covered"] == 10 and real["conditional_accuracy"] > 0.9
+    assert real["fd_pixels8"] < 1e-6 < floor["fd_pixels8"] < noise["fd_pixels8"]
+    one_digit = evaluator.evaluate(np.repeat(x[:1], 200, axis=0))
+    assert one_digit["classes_covered"] == 1
