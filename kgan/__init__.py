@@ -1,6 +1,17 @@
 """kgan: generative adversarial networks for Keras 3 on TensorFlow, JAX and PyTorch."""
 
-from kgan import callbacks, data, latent, layers, losses, metrics, models, networks, recipe, training
+from kgan import (
+    callbacks,
+    data,
+    latent,
+    layers,
+    losses,
+    metrics,
+    models,
+    networks,
+    recipe,
+    training,
+)
 
 __version__ = "0.1.0"
 

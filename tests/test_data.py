@@ -60,7 +60,7 @@ def test_images_from_array_scales_and_validates():
 def test_image_folder_with_classes_crop_and_resize(tmp_path):
     from PIL import Image
 
-    for label, (name, value) in enumerate((("cats", 0), ("dogs", 255))):
+    for name, value in (("cats", 0), ("dogs", 255)):
         (tmp_path / name).mkdir()
         for i in range(2):
             Image.new("RGB", (40, 20), (value, value, value)).save(tmp_path / name / f"{i}.png")

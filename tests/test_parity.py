@@ -27,8 +27,8 @@ def _inputs(case, path):
               for i, w in enumerate(g.get_weights())}
     arrays.update({f"d{i}": (0.2 * rng.standard_normal(w.shape)).astype("float32")
                    for i, w in enumerate(d.get_weights())})
-    for i, w in enumerate(g.get_weights() + d.get_weights()):
-        name = (g.weights + d.weights)[i].path
+    for i, variable in enumerate(g.weights + d.weights):
+        name = variable.path
         if "moving_variance" in name or "gamma" in name:  # keep BatchNorm sane
             key = f"g{i}" if i < len(g.weights) else f"d{i - len(g.weights)}"
             arrays[key] = np.abs(arrays[key]) + 0.5

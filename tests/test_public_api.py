@@ -1,6 +1,5 @@
 """The curated public API: what each package exports."""
 
-import kgan
 
 EXPECTED = {
     "kgan": ["callbacks", "data", "latent", "layers", "losses", "metrics", "models", "networks",
