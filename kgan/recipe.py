@@ -68,3 +68,25 @@ def main(defaults, run, argv=None, description=None):
     result = run(config)
     print(json.dumps(result, indent=2, sort_keys=True))
     return result
+
+
+def save_and_summarize(model, history, train_seconds, out_dir):
+    """Saves `out_dir/model.keras`; returns the summary every recipe reports.
+
+    Returns:
+        dict with `backend`, `train_seconds`, `final_losses` (the last epoch's
+        logs) and `model_path`.
+    """
+    import os
+
+    import keras
+
+    os.makedirs(out_dir, exist_ok=True)
+    model_path = os.path.join(out_dir, "model.keras")
+    model.save(model_path)
+    return {
+        "backend": keras.backend.backend(),
+        "train_seconds": round(train_seconds, 1),
+        "final_losses": {name: round(float(v[-1]), 4) for name, v in history.history.items()},
+        "model_path": model_path,
+    }

@@ -67,16 +67,12 @@ def run(config):
         model.generate(labels=np.repeat(np.arange(10), 10), seed=1), grid_path,
         title="CGAN digits (row k: digit k)",
     )
-    model.save(os.path.join(out_dir, "model.keras"))
     evaluator = kgan.metrics.DigitsEvaluator(image_size=size)
     asked = np.arange(config["num_eval_samples"]) % NUM_CLASSES
-    figures = evaluator.evaluate(model.generate(labels=asked, seed=2), labels=asked)
     return {
-        "backend": keras.backend.backend(),
-        "train_seconds": round(train_seconds, 1),
-        "final_losses": {k: round(float(v[-1]), 4) for k, v in history.history.items()},
+        **kgan.recipe.save_and_summarize(model, history, train_seconds, out_dir),
         "samples_png": grid_path,
-        "generated": figures,
+        "generated": evaluator.evaluate(model.generate(labels=asked, seed=2), labels=asked),
         "real_floor": evaluator.real_floor(),
     }
 

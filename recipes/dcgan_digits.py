@@ -58,15 +58,11 @@ def run(config):
     train_seconds = time.time() - start
     grid_path = os.path.join(out_dir, "samples.png")
     kgan.callbacks.save_image_grid(model.generate(64, seed=1), grid_path, title="DCGAN digits")
-    model.save(os.path.join(out_dir, "model.keras"))
     evaluator = kgan.metrics.DigitsEvaluator(image_size=size)
-    figures = evaluator.evaluate(model.generate(config["num_eval_samples"], seed=2))
     return {
-        "backend": keras.backend.backend(),
-        "train_seconds": round(train_seconds, 1),
-        "final_losses": {k: round(float(v[-1]), 4) for k, v in history.history.items()},
+        **kgan.recipe.save_and_summarize(model, history, train_seconds, out_dir),
         "samples_png": grid_path,
-        "generated": figures,
+        "generated": evaluator.evaluate(model.generate(config["num_eval_samples"], seed=2)),
         "real_floor": evaluator.real_floor(),
     }
 

@@ -5,6 +5,9 @@ It offers three things, implemented once per backend and selected here from
 
 - `update(loss_fn, variables, optimizer)`: differentiate `loss_fn()` with
   respect to `variables` only, apply `optimizer`, return `(loss, logs)`.
+  `loss_fn` takes no arguments and returns a scalar loss and a dict of scalar
+  tensors to report; `variables` is a list of `keras.Variable`; `optimizer` is a
+  built `keras.optimizers.Optimizer` that owns them.
 - `input_gradients(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
   itself differentiable (double backpropagation), for gradient penalties.
 - `TrainStep`: a mixin whose `train_step` is what Keras' `fit()` calls on this

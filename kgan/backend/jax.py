@@ -65,17 +65,7 @@ def _reassign(variables, values):
 
 
 def update(loss_fn, variables, optimizer):
-    """Minimises `loss_fn()` over `variables` with one `optimizer` step.
-
-    Args:
-        loss_fn: callable with no arguments returning `(loss, logs)`: a scalar
-            loss tensor and a dict of scalar tensors to report.
-        variables: list of `keras.Variable` to differentiate and update.
-        optimizer: a built `keras.optimizers.Optimizer` that owns `variables`.
-
-    Returns:
-        `(loss, logs)` as returned by `loss_fn`.
-    """
+    """`kgan.backend.update` with `jax.value_and_grad` in a child stateless scope."""
     pure_fn, assigned = _functionalize(loss_fn, variables)
     values = [v.value for v in variables]
     (loss, (logs, new_values)), gradients = jax.value_and_grad(pure_fn, has_aux=True)(values)

@@ -11,17 +11,7 @@ def _replica_scale(loss):
 
 
 def update(loss_fn, variables, optimizer):
-    """Minimises `loss_fn()` over `variables` with one `optimizer` step.
-
-    Args:
-        loss_fn: callable with no arguments returning `(loss, logs)`: a scalar
-            loss tensor and a dict of scalar tensors to report.
-        variables: list of `keras.Variable` to differentiate and update.
-        optimizer: a built `keras.optimizers.Optimizer` that owns `variables`.
-
-    Returns:
-        `(loss, logs)` as returned by `loss_fn`.
-    """
+    """`kgan.backend.update` with a `tf.GradientTape`, loss scaled for `tf.distribute` replicas."""
     with tf.GradientTape() as tape:
         loss, logs = loss_fn()
         scaled = _replica_scale(loss)

@@ -14,17 +14,7 @@ def _detach(logs):
 
 
 def update(loss_fn, variables, optimizer):
-    """Minimises `loss_fn()` over `variables` with one `optimizer` step.
-
-    Args:
-        loss_fn: callable with no arguments returning `(loss, logs)`: a scalar
-            loss tensor and a dict of scalar tensors to report.
-        variables: list of `keras.Variable` to differentiate and update.
-        optimizer: a built `keras.optimizers.Optimizer` that owns `variables`.
-
-    Returns:
-        `(loss, logs)` as returned by `loss_fn`, detached from the graph.
-    """
+    """`kgan.backend.update` with `torch.autograd.grad`."""
     loss, logs = loss_fn()
     gradients = torch.autograd.grad(
         loss, [v.value for v in variables], allow_unused=True, materialize_grads=True

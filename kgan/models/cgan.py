@@ -3,9 +3,8 @@
 import keras
 import numpy as np
 
-from kgan.models.gan import GAN, latents
+from kgan.models.gan import GAN, generate_in_batches, latents
 from kgan.networks.conditional import conditional_discriminator, conditional_generator
-from kgan.training.adversarial_model import batched
 
 
 def _num_inputs(network):
@@ -139,12 +138,7 @@ class CGAN(GAN):
                 f"z must have shape ({len(labels)}, {self.latent_dim}), one latent per label. "
                 f"Received: z.shape={z.shape}"
             )
-        return np.concatenate(
-            [
-                keras.ops.convert_to_numpy(self.generator([z[part], labels[part]], training=False))
-                for part in batched(len(z), batch_size)
-            ]
-        )
+        return generate_in_batches(self.generator, [z, labels], batch_size)
 
     def get_config(self):
         config = super().get_config()

@@ -5,7 +5,7 @@ import numpy as np
 from keras import ops
 
 from kgan.losses import discriminator_minimax_loss, get_adversarial_loss
-from kgan.training.adversarial_model import AdversarialModel, batched
+from kgan.training.adversarial_model import AdversarialModel
 
 
 def check_latent_dim(latent_dim):
@@ -21,6 +21,20 @@ def latents(num_samples, latent_dim, seed):
     Drawn with numpy so the same seed gives the same latents on every backend.
     """
     return np.random.default_rng(seed).standard_normal((num_samples, latent_dim)).astype("float32")
+
+
+def generate_in_batches(network, inputs, batch_size):
+    """Runs `network` in inference mode over numpy `inputs` (a list of arrays of
+    equal length), `batch_size` rows at a time; returns one numpy array."""
+    if batch_size <= 0:
+        raise ValueError(f"batch_size must be positive. Received: batch_size={batch_size!r}")
+    outputs = []
+    for start in range(0, len(inputs[0]), batch_size):
+        chunk = [array[start : start + batch_size] for array in inputs]
+        outputs.append(
+            ops.convert_to_numpy(network(chunk if len(chunk) > 1 else chunk[0], training=False))
+        )
+    return np.concatenate(outputs)
 
 
 def _shape(network, attribute):
@@ -180,12 +194,7 @@ class GAN(AdversarialModel):
             raise ValueError(
                 f"z must have shape (num_samples, {self.latent_dim}). Received: z.shape={z.shape}"
             )
-        return np.concatenate(
-            [
-                ops.convert_to_numpy(self.generator(z[part], training=False))
-                for part in batched(len(z), batch_size)
-            ]
-        )
+        return generate_in_batches(self.generator, [z], batch_size)
 
     def get_config(self):
         config = super().get_config()

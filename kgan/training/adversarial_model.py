@@ -245,9 +245,3 @@ class AdversarialModel(TrainStep, keras.Model):
         for role in ("generator", "discriminator"):
             config[role] = keras.saving.deserialize_keras_object(config[role])
         return cls(**config)
-
-
-def batched(num_items, batch_size):
-    """Yields `slice`s covering `range(num_items)` in chunks of `batch_size`."""
-    for start in range(0, num_items, batch_size):
-        yield slice(start, min(start + batch_size, num_items))
