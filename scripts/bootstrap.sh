@@ -15,6 +15,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
   # torch is pinned to 2.13.0 in pyproject.toml: an unpinned torch pulls a multi-GB CUDA build.
   .venv/bin/python -m pip install --quiet -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import keras, tensorflow, jax, torch, kgan" >/dev/null
+  if ! out=$(TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python -c "import keras, tensorflow, jax, torch, kgan" 2>&1); then
+    echo "$out"; echo "[kgan] the installation does not import"; exit 1
+  fi
   echo "$want" > "$stamp"
 fi
