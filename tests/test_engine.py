@@ -157,3 +157,13 @@ def test_torch_compile_with_penalty_is_refused():
     model = kgan.models.WGANGP(g, d, latent_dim=4)
     with pytest.raises(ValueError, match="double backward"):
         model.compile(jit_compile=True)
+
+
+@pytest.mark.skipif(BACKEND == "torch", reason="Keras' torch trainer requires steps_per_execution=1")
+def test_steps_per_execution_runs_every_step(ring_data):
+    g, d = tiny_mlp_pair()
+    model = kgan.models.GAN(g, d, latent_dim=4, seed=0)
+    model.compile(steps_per_execution=2)
+    model.fit(ring_data, batch_size=32, epochs=1, verbose=0)  # 8 steps in 4 calls
+    assert int(ops.convert_to_numpy(model.d_optimizer.iterations)) == 8
+    assert int(ops.convert_to_numpy(model.g_optimizer.iterations)) == 8
