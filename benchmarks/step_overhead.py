@@ -32,12 +32,19 @@ Cases:
 After a warm-up round (compilation), each of `--rounds` rounds runs N steps of
 kgan and N steps of native, alternating which goes first; a round's time covers
 `fit()` (or the native loop) from the call until the last step's parameters are
-ready, divided by N. The table reports the median per-step time over rounds and
-the ratio kgan / native.
+ready, divided by N. The table reports the median per-step wall time over rounds
+and the ratio kgan / native, and the same for process CPU time (steadier than
+wall time on a shared host).
+
+Each backend runs with `--threads` compute threads (default 1): on a small or
+shared host, multi-threaded CPU kernels whose cores are taken spin at barriers
+and time erratically (a 256×256 torch matmul measured 0.8 ms with one thread and
+38 ms with two on a loaded 2-core host). `--threads 0` keeps library defaults.
 
 Usage:
     python benchmarks/step_overhead.py
     python benchmarks/step_overhead.py --backends jax torch --steps 100 --rounds 5
+    python benchmarks/step_overhead.py --threads 0 --verbose
 
 This is the one place in the project where benchmark code imports tensorflow,
 jax or torch directly.
@@ -243,7 +250,9 @@ def _native_torch(generator, discriminator, latent_dim, batch_size, seed):
         grads = torch.autograd.grad(d_loss, d_params)
         with torch.no_grad():
             d_opt.apply(list(grads), d_vars)
-        fake_logits = discriminator(generator(torch.randn(n, latent_dim), training=True), training=True)
+        fake_logits = discriminator(
+            generator(torch.randn(n, latent_dim), training=True), training=True
+        )
         g_loss = F.softplus(-fake_logits).mean()
         grads = torch.autograd.grad(g_loss, g_params)
         with torch.no_grad():
@@ -265,10 +274,36 @@ def _sync(variable):
     keras.ops.convert_to_numpy(variable.value)
 
 
+def _limit_threads(threads):
+    """Caps the backend's compute threads (0: leave the library defaults).
+
+    Called before any computation. On a shared or small host, multi-threaded
+    kernels that lose their cores spin at barriers and time very erratically;
+    one thread per process keeps kgan and native comparable.
+    """
+    import keras
+
+    if not threads:
+        return
+    backend = keras.backend.backend()
+    if backend == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+        torch.set_num_interop_threads(threads)
+    elif backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    # jax: XLA_FLAGS, set by the driver before the worker starts.
+
+
 def _worker(args):
     import keras
 
     backend = keras.backend.backend()
+    _limit_threads(args.threads)
     results = []
     for case in args.cases:
         steps = args.steps if case == "dcgan" else args.mlp_steps
@@ -296,7 +331,11 @@ def _worker(args):
             )
         elif backend == "tensorflow":
             native_run, native_jit = _native_tensorflow(
-                generator, discriminator, latent_dim, batch_size, args.seed,
+                generator,
+                discriminator,
+                latent_dim,
+                batch_size,
+                args.seed,
                 jit_compile=bool(model.jit_compile),
             )
         else:
@@ -304,25 +343,29 @@ def _worker(args):
                 generator, discriminator, latent_dim, batch_size, args.seed
             )
 
-        def kgan_run():
+        def kgan_run(model=model, data=data, batch_size=batch_size):
             model.fit(data, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
             _sync(model.generator.trainable_variables[-1])
 
-        def native():
+        def native(native_run=native_run, data=data):
             native_run(data)
 
         timed = {"kgan": kgan_run, "native": native}
         for fn in timed.values():  # warm-up: compilation, first-call costs
             fn()
         per_step = {"kgan": [], "native": []}
+        cpu_per_step = {"kgan": [], "native": []}
         for round_index in range(args.rounds):
             order = ("kgan", "native") if round_index % 2 == 0 else ("native", "kgan")
             for name in order:
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 timed[name]()
                 per_step[name].append((time.perf_counter() - start) / steps * 1e3)
+                cpu_per_step[name].append((time.process_time() - cpu_start) / steps * 1e3)
         kgan_ms = statistics.median(per_step["kgan"])
         native_ms = statistics.median(per_step["native"])
+        kgan_cpu = statistics.median(cpu_per_step["kgan"])
+        native_cpu = statistics.median(cpu_per_step["native"])
         results.append(
             {
                 "backend": backend,
@@ -332,6 +375,10 @@ def _worker(args):
                 "kgan_ms": kgan_ms,
                 "native_ms": native_ms,
                 "ratio": kgan_ms / native_ms,
+                "kgan_cpu_ms": kgan_cpu,
+                "native_cpu_ms": native_cpu,
+                "cpu_ratio": kgan_cpu / native_cpu,
+                "threads": args.threads,
                 "kgan_jit": kgan_jit,
                 "native_jit": native_jit,
                 "kgan_rounds_ms": per_step["kgan"],
@@ -347,9 +394,9 @@ def _parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
-    parser.add_argument("--steps", type=int, default=100, help="DCGAN steps per round")
-    parser.add_argument("--mlp-steps", type=int, default=400, help="ring8 steps per round")
-    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per side")
+    parser.add_argument("--steps", type=int, default=20, help="DCGAN steps per round")
+    parser.add_argument("--mlp-steps", type=int, default=100, help="ring8 steps per round")
+    parser.add_argument("--rounds", type=int, default=7, help="timed rounds per side")
     parser.add_argument("--batch-size", type=int, default=64, help="DCGAN batch size")
     parser.add_argument("--mlp-batch-size", type=int, default=256, help="ring8 batch size")
     parser.add_argument("--seed", type=int, default=0)
@@ -359,6 +406,12 @@ def _parse_args(argv=None):
         type=lambda s: {"true": True, "false": False}.get(s.lower(), s),
         help="kgan's compile(jit_compile=...): auto (default), true or false",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="compute threads per backend (default 1, stable on shared hosts; 0: library default)",
+    )
     parser.add_argument("--steps-per-execution", type=int, default=1, help="kgan's compile()")
     parser.add_argument("--verbose", action="store_true", help="also print per-round times")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -366,12 +419,19 @@ def _parse_args(argv=None):
     for name in ("steps", "mlp_steps", "rounds", "batch_size", "mlp_batch_size"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be ≥ 1")
+    if args.threads < 0:
+        parser.error("--threads must be ≥ 0")
     return args
 
 
-def _run_backend(backend, argv):
+def _run_backend(backend, argv, threads):
     env = dict(os.environ, KERAS_BACKEND=backend)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if threads:
+        env["OMP_NUM_THREADS"] = str(threads)
+        if backend == "jax":
+            flags = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+            env["XLA_FLAGS"] = f"{env.get('XLA_FLAGS', '')} {flags}".strip()
     command = [sys.executable, os.path.abspath(__file__), "--worker", *argv]
     proc = subprocess.run(command, env=env, capture_output=True, text=True)
     results = [
@@ -380,12 +440,17 @@ def _run_backend(backend, argv):
         if line.startswith(_RESULT_TAG)
     ]
     if proc.returncode != 0:
-        sys.stderr.write(f"[{backend}] worker failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}\n")
+        sys.stderr.write(
+            f"[{backend}] worker failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}\n"
+        )
     return results
 
 
 def _print_table(results, verbose):
-    header = ("backend", "case", "batch", "kgan ms/step", "native ms/step", "ratio", "kgan jit", "native jit")
+    header = (
+        "backend", "case", "batch", "kgan ms/step", "native ms/step", "ratio",
+        "kgan cpu ms", "native cpu ms", "cpu ratio", "kgan jit", "native jit",
+    )  # fmt: skip
     rows = [
         (
             r["backend"],
@@ -394,17 +459,26 @@ def _print_table(results, verbose):
             f"{r['kgan_ms']:.3f}",
             f"{r['native_ms']:.3f}",
             f"{r['ratio']:.2f}",
+            f"{r['kgan_cpu_ms']:.3f}",
+            f"{r['native_cpu_ms']:.3f}",
+            f"{r['cpu_ratio']:.2f}",
             r["kgan_jit"],
             r["native_jit"],
         )
         for r in results
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    line = "  ".join(f"{{:{'>' if 2 <= i <= 5 else '<'}{w}}}" for i, w in enumerate(widths))
-    print(line.format(*header))
+    line = "  ".join(f"{{:{'>' if 2 <= i <= 8 else '<'}{w}}}" for i, w in enumerate(widths))
+    print(line.format(*header).rstrip())
     print("  ".join("-" * w for w in widths))
     for row in rows:
-        print(line.format(*row))
+        print(line.format(*row).rstrip())
+    if results:
+        threads = results[0]["threads"]
+        print(
+            "Medians over rounds; cpu = process CPU time per step; "
+            f"threads per backend: {threads or 'library default'}."
+        )
     if verbose:
         for r in results:
             kgan = ", ".join(f"{t:.3f}" for t in r["kgan_rounds_ms"])
@@ -418,10 +492,10 @@ def main(argv=None):
     if args.worker:
         _worker(args)
         return 0
-    forwarded = [a for a in argv]
+    forwarded = list(argv)
     results = []
     for backend in args.backends:
-        results.extend(_run_backend(backend, forwarded))
+        results.extend(_run_backend(backend, forwarded, args.threads))
     _print_table(results, args.verbose)
     return 0 if len(results) == len(args.backends) * len(args.cases) else 1
 
