@@ -68,6 +68,11 @@ def _worker(args):
 
 def _run_backend(backend, args):
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    if backend == "torch" and args.torch_threads:
+        # Small MLPs: torch's intra-op threads cost far more than they give, and
+        # on a loaded 2-core machine a 256x128 matmul took 6 ms with 2 threads
+        # against 0.3 ms with 1.
+        env["OMP_NUM_THREADS"] = str(args.torch_threads)
     command = [
         sys.executable,
         os.path.abspath(__file__),
@@ -159,6 +164,9 @@ def main(argv=None):
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
     parser.add_argument("--mixtures", nargs="+", default=list(MIXTURES), choices=MIXTURES)
     parser.add_argument("--out-dir", default="runs/benchmarks", help="where the PNGs go")
+    parser.add_argument(
+        "--torch-threads", type=int, default=1, help="OMP_NUM_THREADS for torch (0: leave)"
+    )
     parser.add_argument("--json", default=None, help="also write the per-seed rows here")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
