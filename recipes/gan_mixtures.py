@@ -58,7 +58,7 @@ CONFIG = dict(
 # grid25 needs a 4-layer generator to cut the latent plane into 25 clusters.
 MIXTURE_DEFAULTS = {
     "ring8": dict(steps=6000, batch_size=512, g_depth=3, d_lr=2e-3),
-    "grid25": dict(steps=8000, batch_size=256, g_depth=4, d_lr=1e-3),
+    "grid25": dict(steps=8000, batch_size=512, g_depth=4, d_lr=1e-3),
 }
 
 

@@ -1,5 +1,8 @@
 """Mode coverage, the Fréchet distance and the digits evaluator."""
 
+import os
+
+import keras
 import numpy as np
 import pytest
 from scipy import linalg
@@ -74,14 +77,60 @@ def test_frechet_distance_shape_errors():
         frechet_distance(np.zeros(3), np.eye(3), np.zeros(4), np.eye(4))
 
 
-def test_digits_evaluator_separates_real_from_noise():
-    evaluator = kgan.metrics.DigitsEvaluator(image_size=16)
+@pytest.fixture(scope="module")
+def evaluator():
+    return kgan.metrics.DigitsEvaluator(image_size=32, kid_subsets=10)
+
+
+def test_digits_evaluator_separates_real_from_noise(evaluator):
     floor = evaluator.real_floor()
-    assert floor["test_accuracy"] > 0.9
-    x, y = kgan.data.load_digits(image_size=16, split="test")
+    assert floor["test_accuracy"] > 0.99  # the shipped classifier: 357 / 359
+    x, y = kgan.data.load_digits(image_size=32, split="test")
     real = evaluator.evaluate(x, y)
     noise = evaluator.evaluate(np.random.default_rng(0).uniform(-1, 1, x.shape))
-    assert real["classes_covered"] == 10 and real["conditional_accuracy"] > 0.9
-    assert real["fd_pixels8"] < 1e-6 < floor["fd_pixels8"] < noise["fd_pixels8"]
+    assert real["classes_covered"] == 10 and real["conditional_accuracy"] > 0.98
+    assert real["fid_digits"] < 1e-6 < floor["fid_digits"] < 10 < 100 < noise["fid_digits"]
+    assert floor["kid_digits"] < noise["kid_digits"] and real["precision_digits"] == 1.0
+    assert noise["precision_digits"] < 0.2 < 0.8 < floor["precision_digits"]
+    assert 1.0 <= noise["inception_score_digits"] < 3 < 8 < floor["inception_score_digits"] <= 10
     one_digit = evaluator.evaluate(np.repeat(x[:1], 200, axis=0))
-    assert one_digit["classes_covered"] == 1
+    assert one_digit["classes_covered"] == 1 and one_digit["recall_digits"] < 0.1
+    assert one_digit["inception_score_digits"] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_fid_digits_rises_with_noise_and_blur(evaluator):
+    from scipy import ndimage
+
+    train, _ = kgan.data.load_digits(image_size=32, split="train")
+    train = train[:400]
+    rng = np.random.default_rng(0)
+    noisy = [evaluator.evaluate(np.clip(train + s * rng.standard_normal(train.shape), -1, 1))
+             for s in (0.0, 0.2, 0.5)]
+    blurred = [evaluator.evaluate(ndimage.gaussian_filter(train, (0, s, s, 0)))
+               for s in (1.0, 2.0)]
+    fids = [r["fid_digits"] for r in noisy]
+    assert fids == sorted(fids) and fids[-1] > 2 * fids[0]
+    assert fids[0] < blurred[0]["fid_digits"] < blurred[1]["fid_digits"]
+
+
+def test_digits_features_shape_and_classifier_file():
+    x, y = kgan.data.load_digits(image_size=32, split="test")
+    features = kgan.metrics.digits_features(x[:10])
+    assert features.shape == (10, 64) and features.dtype == np.float64
+    x16, _ = kgan.data.load_digits(image_size=16, split="test")  # resized to 32 px first
+    assert kgan.metrics.digits_features(x16[:10]).shape == (10, 64)
+    classifier = kgan.metrics.load_digits_classifier()
+    probabilities = keras.ops.convert_to_numpy(classifier(x[:10], training=False))
+    np.testing.assert_array_equal(probabilities.argmax(1), y[:10])
+    assert kgan.metrics.digits.digits_classifier_path().endswith("digits_classifier.keras")
+    assert os.path.getsize(kgan.metrics.digits.digits_classifier_path()) < 2_000_000
+    with pytest.raises(ValueError, match="must be \\(n, size, size, 1\\)"):
+        kgan.metrics.digits_features(np.zeros((2, 8, 8, 3)))
+
+
+def test_missing_classifier_error_names_the_file(monkeypatch, tmp_path):
+    monkeypatch.setattr(kgan.metrics.digits, "_PACKAGE_ASSET", str(tmp_path / "a.keras"))
+    monkeypatch.setattr(kgan.metrics.digits, "_REPOSITORY_COPY", str(tmp_path / "b.keras"))
+    monkeypatch.delenv("KGAN_DIGITS_CLASSIFIER", raising=False)
+    with pytest.raises(FileNotFoundError, match="digits_classifier.keras.*recipes/digits_classifier"):
+        kgan.metrics.digits.digits_classifier_path()

@@ -10,8 +10,13 @@ EXPECTED = {
     "kgan.layers": ["ConcatenateLabels", "ProjectionHead"],
     "kgan.data": ["gaussian_mixture", "images_from_array", "load_digits", "load_image_folder",
                   "mixture_modes"],
-    "kgan.metrics": ["DigitsEvaluator", "feature_statistics", "frechet_distance", "mode_coverage"],
-    "kgan.callbacks": ["SampleGrid", "save_image_grid", "save_scatter"],
+    "kgan.metrics": ["DigitsEvaluator", "DigitsFeatureExtractor", "FeatureEvaluator",
+                     "FeatureStatistics", "digits_features", "feature_statistics",
+                     "fid_from_features", "frechet_distance", "inception_score", "kid",
+                     "load_digits_classifier", "mode_coverage", "polynomial_mmd2",
+                     "precision_recall", "reference_statistics"],
+    "kgan.callbacks": ["Checkpoint", "CheckpointError", "MetricsCallback", "NaNGuard", "SampleGrid", "latest_checkpoint",
+                       "load_checkpoint", "save_image_grid", "save_scatter"],
     "kgan.training": ["AdversarialModel", "AdversarialOptimizer"],
 }
 

@@ -28,7 +28,7 @@ def test_recipe_runs_and_reports(name, tmp_path):
     result = recipe.run(config)
     assert os.path.getsize(result["samples_png"]) > 1000
     assert os.path.exists(tmp_path / "model.keras")
-    assert result["generated"]["fd_pixels8"] >= 0
+    assert result["generated"]["fid_digits"] >= 0
     if name == "cgan_digits":
         assert 0.0 <= result["generated"]["conditional_accuracy"] <= 1.0
 

@@ -1,6 +1,24 @@
 """Training callbacks and the figures they write."""
 
+from kgan.callbacks.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    latest_checkpoint,
+    load_checkpoint,
+)
+from kgan.callbacks.metrics import MetricsCallback
+from kgan.callbacks.nan_guard import NaNGuard
 from kgan.callbacks.plots import save_image_grid, save_scatter
 from kgan.callbacks.sample_grid import SampleGrid
 
-__all__ = ["SampleGrid", "save_image_grid", "save_scatter"]
+__all__ = [
+    "Checkpoint",
+    "CheckpointError",
+    "MetricsCallback",
+    "NaNGuard",
+    "SampleGrid",
+    "latest_checkpoint",
+    "load_checkpoint",
+    "save_image_grid",
+    "save_scatter",
+]

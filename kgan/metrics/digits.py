@@ -1,96 +1,200 @@
-"""Quality figures for generators of the bundled digits.
+"""FID-digits and friends: metrics on the bundled digits in the feature space of
+the digits classifier that kgan trains (`recipes/digits_classifier.py`) and ships
+(`saved_models/digits_classifier.keras`, also installed as package data).
 
-A multinomial logistic regression fitted on the training split of the 8×8
-digits (deterministic, under a second) reads generated images downsampled to
-8×8 by area averaging. It reports how many of the 10 classes the samples cover,
-how confidently, and (for conditional models) whether each sample shows the
-class it was asked for; and the Fréchet distance between generated and held-out
-real digits in the 64-d pixel space of the 8×8 images ("FD-pixels8", lower is
-better; the real train split scores the floor).
+Protocol ("digits32"): images `(n, s, s, 1)` in [-1, 1]; sizes other than 32
+are resized to 32×32 by bilinear interpolation (`scipy.ndimage.zoom`, order 1,
+grid mode, as `kgan.data.load_digits` upsamples); features are the 64-d
+`features` layer (ReLU), class probabilities the softmax output. The reference
+set is the 359-image test split, passed through the same pipeline at the
+generator's resolution, so real train vs test gives the floor (`real_floor()`).
 """
 
+import functools
+import os
+
+import keras
 import numpy as np
 from scipy import ndimage
 
-from kgan.data.digits import SOURCE_SIZE, load_digits
-from kgan.metrics.frechet import feature_statistics, frechet_distance
+from kgan.data.digits import load_digits
+from kgan.metrics.features import FeatureEvaluator
+from kgan.metrics.inception_score import inception_score
 
 NUM_CLASSES = 10
+CLASSIFIER_SIZE = 32
+CLASSIFIER_FILE = "digits_classifier.keras"
+PROTOCOL = "digits32-bilinear"
+_PACKAGE_ASSET = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets",
+                              CLASSIFIER_FILE)
+_REPOSITORY_COPY = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "saved_models", CLASSIFIER_FILE)
 
 
-def to_source_resolution(images):
-    """Images `(n, s, s, 1)` in [-1, 1] → flat 8×8 pixels `(n, 64)` in [0, 1]."""
-    images = np.asarray(images, dtype="float64")
+def digits_classifier_path():
+    """Where the shipped classifier is: `$KGAN_DIGITS_CLASSIFIER`, else the package
+    data `kgan/metrics/assets/digits_classifier.keras`, else the repository's
+    `saved_models/digits_classifier.keras`."""
+    candidates = [os.environ.get("KGAN_DIGITS_CLASSIFIER"), _PACKAGE_ASSET, _REPOSITORY_COPY]
+    for path in candidates:
+        if path and os.path.exists(path):
+            return path
+    raise FileNotFoundError(
+        f"The digits classifier {CLASSIFIER_FILE} was not found (looked in: "
+        f"{', '.join(p for p in candidates if p)}). It ships in the repository's saved_models/ "
+        "and as package data; to rebuild it run `python recipes/digits_classifier.py`, or set "
+        "KGAN_DIGITS_CLASSIFIER to its path."
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path):
+    return keras.saving.load_model(path, compile=False)
+
+
+def load_digits_classifier(path=None):
+    """The digits classifier as a `keras.Model` (images → class probabilities),
+    loaded once per process and path (safe mode)."""
+    return _load(os.path.abspath(path or digits_classifier_path()))
+
+
+def to_classifier_input(images):
+    """Images `(n, s, s, 1)` in [-1, 1] → float32 `(n, 32, 32, 1)`, clipped to [-1, 1]."""
+    images = np.asarray(images, dtype="float32")
     if images.ndim != 4 or images.shape[1] != images.shape[2] or images.shape[3] != 1:
         raise ValueError(f"Digit images must be (n, size, size, 1). Received shape {images.shape}.")
+    if not np.isfinite(images).all():
+        raise ValueError("images contain NaN or Inf values.")
+    images = np.clip(images, -1.0, 1.0)
     size = images.shape[1]
-    pixels = (np.clip(images[..., 0], -1.0, 1.0) + 1.0) / 2.0
-    if size % SOURCE_SIZE == 0:
-        factor = size // SOURCE_SIZE
-        pixels = pixels.reshape(-1, SOURCE_SIZE, factor, SOURCE_SIZE, factor).mean(axis=(2, 4))
-    elif size != SOURCE_SIZE:
-        pixels = ndimage.zoom(pixels, (1, SOURCE_SIZE / size, SOURCE_SIZE / size), order=1)
-    return pixels.reshape(len(images), SOURCE_SIZE * SOURCE_SIZE)
+    if size != CLASSIFIER_SIZE:
+        zoom = CLASSIFIER_SIZE / size
+        images = ndimage.zoom(images, (1, zoom, zoom, 1), order=1, grid_mode=True, mode="nearest")
+    return images.astype("float32")
+
+
+class DigitsFeatureExtractor:
+    """The shipped digits classifier as a feature extractor.
+
+    Args:
+        path: optional path of a `.keras` classifier with a `features` layer and a
+            softmax output; default `digits_classifier_path()`.
+        batch_size: int, default 256. Every batch is padded to this size, so each
+            backend runs (and JAX compiles) one input shape only.
+
+    Example:
+        >>> extractor = DigitsFeatureExtractor()
+        >>> features, probabilities = extractor.features_and_probabilities(images)
+        >>> features.shape, probabilities.shape   # (n, 64), (n, 10)
+    """
+
+    name = "digits_classifier"
+    protocol = PROTOCOL
+
+    def __init__(self, path=None, batch_size=256):
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer. Received: {batch_size!r}")
+        self.path = path
+        self.batch_size = batch_size
+        classifier = load_digits_classifier(path)
+        self.model = keras.Model(classifier.inputs[0],
+                                 [classifier.get_layer("features").output, classifier.outputs[0]])
+        self.feature_dim = self.model.outputs[0].shape[-1]
+
+    def features_and_probabilities(self, images):
+        """Features `(n, 64)` and class probabilities `(n, 10)`, float64 numpy."""
+        images = to_classifier_input(images)
+        features, probabilities = [], []
+        for start in range(0, len(images), self.batch_size):
+            batch = images[start : start + self.batch_size]
+            padded = np.concatenate(
+                [batch, np.full((self.batch_size - len(batch), *batch.shape[1:]), -1.0, "float32")])
+            f, p = self.model(padded, training=False)
+            features.append(keras.ops.convert_to_numpy(f)[: len(batch)])
+            probabilities.append(keras.ops.convert_to_numpy(p)[: len(batch)])
+        if not features:
+            return np.zeros((0, self.feature_dim)), np.zeros((0, NUM_CLASSES))
+        return (np.concatenate(features).astype("float64"),
+                np.concatenate(probabilities).astype("float64"))
+
+    def __call__(self, images):
+        """Features `(n, 64)`, float64."""
+        return self.features_and_probabilities(images)[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _default_extractor():
+    return DigitsFeatureExtractor()
+
+
+def digits_features(images):
+    """Features `(n, 64)` of digit images `(n, s, s, 1)` in [-1, 1] from the shipped classifier."""
+    return _default_extractor()(images)
 
 
 class DigitsEvaluator:
-    """Scores generated digits against the held-out test split.
-
-    The real images go through the same pipeline as generated ones (upsampled
-    to `image_size` by `load_digits`, then back to 8×8), so real train vs test
-    gives the floor of each figure (`real_floor()`).
+    """Scores generated digits against the held-out test split, in the feature space
+    of the shipped digits classifier.
 
     Args:
         image_size: int, the size of the images the generator makes, default 32.
+        metrics: feature metrics to compute, default `("fid", "kid", "precision",
+            "recall")` (see `FeatureEvaluator`); reported with the suffix `_digits`.
+        kid_subsets: int, default 100; kid_subset_size: int, default 1000 (capped
+            at the 359 test images).
+        extractor: optional `DigitsFeatureExtractor`.
 
     Example:
         >>> evaluator = DigitsEvaluator(image_size=32)
         >>> evaluator.evaluate(model.generate(1000, seed=0))
-        {'fd_pixels8': ..., 'classes_covered': 10, 'confidence': ..., 'class_share_min': ...}
+        {'fid_digits': ..., 'kid_digits': ..., 'inception_score_digits': ..., 'classes_covered': 10, ...}
     """
 
-    def __init__(self, image_size=32):
-        from sklearn.linear_model import LogisticRegression
-
-        train_x, train_y = load_digits(image_size=image_size, split="train")
+    def __init__(self, image_size=32, metrics=("fid", "kid", "precision", "recall"),
+                 kid_subsets=100, kid_subset_size=1000, extractor=None):
+        self.image_size = image_size
+        self.extractor = extractor or _default_extractor()
+        self._train = load_digits(image_size=image_size, split="train")
         test_x, self.test_labels = load_digits(image_size=image_size, split="test")
-        self.classifier = LogisticRegression(max_iter=2000, C=1.0)
-        self.classifier.fit(to_source_resolution(train_x), train_y)
-        self._test_pixels = to_source_resolution(test_x)
-        self._test_stats = feature_statistics(self._test_pixels)
-        self._train_pixels = to_source_resolution(train_x)
+        features, self._test_probabilities = self.extractor.features_and_probabilities(test_x)
+        self.features = FeatureEvaluator(self.extractor, features, metrics, suffix="_digits",
+                                         kid_subsets=kid_subsets, kid_subset_size=kid_subset_size)
 
     def real_floor(self):
-        """FD-pixels8 and classifier accuracy of the real train split vs test."""
-        mu, sigma = feature_statistics(self._train_pixels)
-        return {
-            "fd_pixels8": frechet_distance(mu, sigma, *self._test_stats),
-            "test_accuracy": float(self.classifier.score(self._test_pixels, self.test_labels)),
-        }
+        """The figures of the real train split (1,437 images) against the test split,
+        plus `test_accuracy`, the classifier's accuracy on the test split."""
+        train_x, train_y = self._train
+        result = self.evaluate(train_x, train_y)
+        result["test_accuracy"] = float(
+            (self._test_probabilities.argmax(axis=1) == self.test_labels).mean())
+        return result
 
     def evaluate(self, images, labels=None):
         """Figures for generated images `(n, s, s, 1)` in [-1, 1].
 
         Args:
-            images: generated digits.
+            images: generated digits, n ≥ 10.
             labels: optional ints `(n,)`, the classes a conditional model was asked for.
 
         Returns:
-            dict: `fd_pixels8` (float ≥ 0), `classes_covered` (int ≤ 10, classes
-            predicted for at least 1 % of samples), `class_share_min` (smallest
-            predicted-class share), `confidence` (mean top probability), and with
-            labels `conditional_accuracy` (fraction classified as asked).
+            dict: `fid_digits` (≥ 0, lower is better), `kid_digits` and
+            `kid_digits_std` (unbiased MMD², cubic kernel), `precision_digits`, `recall_digits`,
+            `inception_score_digits` (in [1, 10], 10 splits),
+            `classes_covered` (int ≤ 10, classes predicted for at least 1 % of
+            samples), `class_share_min` (smallest predicted-class share),
+            `confidence` (mean top probability), and with labels
+            `conditional_accuracy` (fraction classified as asked).
         """
-        pixels = to_source_resolution(images)
-        probabilities = self.classifier.predict_proba(pixels)
+        features, probabilities = self.extractor.features_and_probabilities(images)
+        result = self.features.evaluate_features(features)
         predicted = probabilities.argmax(axis=1)
         shares = np.bincount(predicted, minlength=NUM_CLASSES) / len(predicted)
-        result = {
-            "fd_pixels8": frechet_distance(*feature_statistics(pixels), *self._test_stats),
+        result.update({
+            "inception_score_digits": inception_score(probabilities, splits=min(10, len(images)))[0],
             "classes_covered": int((shares >= 0.01).sum()),
             "class_share_min": float(shares.min()),
             "confidence": float(probabilities.max(axis=1).mean()),
-        }
+        })
         if labels is not None:
             result["conditional_accuracy"] = float((predicted == np.asarray(labels)).mean())
         return result

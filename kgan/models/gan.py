@@ -1,5 +1,7 @@
 """The unconditional GAN with a choice of adversarial loss."""
 
+import warnings
+
 import keras
 import numpy as np
 from keras import ops
@@ -140,6 +142,15 @@ class GAN(AdversarialModel):
             )
         if isinstance(x, np.ndarray) and len(x) == 0:
             raise ValueError("Training data is empty. Received: x.shape=" + str(x.shape))
+        if isinstance(x, np.ndarray) and x.ndim == 4:
+            low, high = float(np.min(x)), float(np.max(x))
+            if low < -1.0 - 1e-3 or high > 1.0 + 1e-3:
+                warnings.warn(
+                    "Training images should be in [-1, 1], the range of the generator's tanh "
+                    f"output. Received values in [{low:g}, {high:g}]. Rescale them, e.g. "
+                    "kgan.data.images_from_array(x, value_range=(0, 255)) for 8-bit images.",
+                    stacklevel=3,
+                )
 
     # ------------------------------------------------------------ losses
     def sample_noise(self, batch):

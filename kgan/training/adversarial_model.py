@@ -103,6 +103,11 @@ class AdversarialModel(TrainStep, keras.Model):
         Subclasses extend it (shapes, labels); the base checks finiteness.
         """
         for name, array in (("x", x), ("y", y)):
+            if isinstance(array, np.ndarray) and array.dtype.kind not in "biuf":
+                raise ValueError(
+                    f"Training data {name} must be a numeric array (float images or samples, "
+                    f"int labels). Received: {name}.dtype={array.dtype}"
+                )
             if isinstance(array, np.ndarray) and array.dtype.kind == "f":
                 bad = ~np.isfinite(array)
                 if bad.any():
@@ -186,7 +191,13 @@ class AdversarialModel(TrainStep, keras.Model):
     def fit(self, x=None, y=None, *args, **kwargs):
         self._assert_compile_called("fit")
         self.check_data(x, y)
-        return super().fit(x, y, *args, **kwargs)
+        try:
+            return super().fit(x, y, *args, **kwargs)
+        finally:
+            # A resuming callback (kgan.callbacks.Checkpoint) sets Keras'
+            # `_initial_epoch`; Keras never clears it, so a later fit() would
+            # skip epochs, also after an exception.
+            self._initial_epoch = None
 
     def _record(self, logs):
         for name, value in logs.items():

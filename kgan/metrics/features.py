@@ -1,0 +1,67 @@
+"""Metrics from feature arrays: one evaluator object for FID, KID and precision/recall."""
+
+import numpy as np
+
+from kgan.metrics.frechet import FeatureStatistics, feature_statistics, frechet_distance
+from kgan.metrics.kid import kid
+from kgan.metrics.precision_recall import precision_recall
+
+FEATURE_METRICS = ("fid", "kid", "kid_std", "precision", "recall")
+
+
+class FeatureEvaluator:
+    """Scores samples against reference features with a given feature extractor.
+
+    Args:
+        extractor: callable, images `(n, ...)` → features `(n, d)` (numpy).
+        reference_features: array `(n_ref, d)`, the reference set's features.
+        metrics: tuple of names from `"fid"`, `"kid"` (with `"kid_std"`),
+            `"precision"`, `"recall"`; default `("fid", "kid")`.
+        suffix: str appended to every result key (e.g. `"_digits"`: `fid_digits`,
+            `kid_digits`, `kid_digits_std`), default "".
+        kid_subsets: int, default 100. kid_subset_size: int, default 1000
+            (capped at the smaller set). pr_k: int, default 3. seed: int, default 0.
+
+    Example:
+        >>> evaluator = FeatureEvaluator(kgan.metrics.digits_features, reference)
+        >>> evaluator.evaluate(images)            # {'fid': ..., 'kid': ..., 'kid_std': ...}
+    """
+
+    def __init__(self, extractor, reference_features, metrics=("fid", "kid"), suffix="",
+                 kid_subsets=100, kid_subset_size=1000, pr_k=3, seed=0):
+        unknown = sorted(set(metrics) - set(FEATURE_METRICS))
+        if unknown:
+            raise ValueError(f"metrics must be among {FEATURE_METRICS}. Received: {unknown}")
+        self.extractor = extractor
+        self.reference_features = np.asarray(reference_features, np.float64)
+        self.metrics = tuple(metrics)
+        self.suffix = suffix
+        self.kid_subsets = kid_subsets
+        self.kid_subset_size = kid_subset_size
+        self.pr_k = pr_k
+        self.seed = seed
+        self.reference_statistics = feature_statistics(self.reference_features)
+
+    def evaluate_features(self, features):
+        """The chosen metrics of features `(n, d)` against the reference, as a dict."""
+        features = np.asarray(features, np.float64)
+        result = {}
+        if "fid" in self.metrics:
+            stats = FeatureStatistics().update(features)
+            result["fid"] = frechet_distance(stats.mean, stats.covariance,
+                                             *self.reference_statistics)
+        if "kid" in self.metrics or "kid_std" in self.metrics:
+            result["kid"], result["kid_std"] = kid(
+                features, self.reference_features, self.kid_subsets, self.kid_subset_size,
+                self.seed)
+        if "precision" in self.metrics or "recall" in self.metrics:
+            result.update(precision_recall(self.reference_features, features, k=self.pr_k))
+        return {
+            ("kid" + self.suffix + "_std" if name == "kid_std" else name + self.suffix): value
+            for name, value in result.items()
+        }
+
+    def evaluate(self, images, labels=None):
+        """The chosen metrics of `images` (labels are ignored)."""
+        del labels
+        return self.evaluate_features(self.extractor(images))

@@ -1,0 +1,199 @@
+"""FID, KID, Inception Score and precision/recall over feature arrays, against
+straightforward reference formulas written here, and the statistics cache."""
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy import linalg
+
+from kgan.metrics import (
+    FeatureStatistics,
+    feature_statistics,
+    fid_from_features,
+    frechet_distance,
+    inception_score,
+    kid,
+    polynomial_mmd2,
+    precision_recall,
+    reference_statistics,
+)
+
+
+def _reference_fid(a, b):
+    mu1, mu2 = a.mean(0), b.mean(0)
+    s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    covmean = linalg.sqrtm(s1 @ s2).real
+    return (mu1 - mu2) @ (mu1 - mu2) + np.trace(s1 + s2 - 2 * covmean)
+
+
+def test_streaming_statistics_match_numpy_in_float64():
+    rng = np.random.default_rng(0)
+    features = rng.standard_normal((1000, 12)) @ rng.standard_normal((12, 12)) + 1e4
+    stats = FeatureStatistics()
+    for batch in np.array_split(features.astype("float32"), 7):
+        stats.update(batch)
+    as32 = features.astype("float32").astype("float64")
+    assert stats.count == 1000
+    np.testing.assert_allclose(stats.mean, as32.mean(0), rtol=1e-12)
+    np.testing.assert_allclose(stats.covariance, np.cov(as32, rowvar=False), rtol=1e-8, atol=1e-8)
+    with pytest.raises(ValueError, match="12 columns"):
+        stats.update(np.zeros((3, 5)))
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        FeatureStatistics().update(np.zeros((1, 3))).covariance  # noqa: B018
+
+
+def test_fid_from_features_matches_reference_and_is_zero_against_itself():
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((400, 8))
+    b = rng.standard_normal((300, 8)) @ rng.standard_normal((8, 8)) * 0.7 + 0.5
+    assert fid_from_features(a, b) == pytest.approx(_reference_fid(a, b), rel=1e-6)
+    assert fid_from_features(a, a) == pytest.approx(0.0, abs=1e-9)
+    assert fid_from_features(a, b) == frechet_distance(*feature_statistics(a),
+                                                       *feature_statistics(b))
+
+
+def _reference_mmd2(x, y):
+    d = x.shape[1]
+    k = lambda u, v: (u @ v / d + 1.0) ** 3
+    m, n = len(x), len(y)
+    xx = sum(k(x[i], x[j]) for i, j in itertools.permutations(range(m), 2)) / (m * (m - 1))
+    yy = sum(k(y[i], y[j]) for i, j in itertools.permutations(range(n), 2)) / (n * (n - 1))
+    xy = sum(k(u, v) for u in x for v in y) / (m * n)
+    return xx + yy - 2 * xy
+
+
+def test_kid_matches_reference_formula():
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((30, 5)), rng.standard_normal((25, 5)) + 0.3
+    assert polynomial_mmd2(x, y) == pytest.approx(_reference_mmd2(x, y), rel=1e-10)
+    # Subsets: same draws as kid() makes, scored by the reference formula.
+    draws = np.random.default_rng(7)
+    expected = [
+        _reference_mmd2(x[draws.choice(30, 20, replace=False)], y[draws.choice(25, 20, replace=False)])
+        for _ in range(4)
+    ]
+    mean, std = kid(x, y, num_subsets=4, subset_size=20, seed=7)
+    assert mean == pytest.approx(np.mean(expected), rel=1e-10)
+    assert std == pytest.approx(np.std(expected), rel=1e-8)
+    # subset_size is capped at the smaller set.
+    assert kid(x[:25], y, num_subsets=1, subset_size=1000)[0] == pytest.approx(
+        polynomial_mmd2(x[:25], y), rel=1e-12)
+
+
+def test_kid_same_distribution_near_zero_and_errors():
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal((600, 16)), rng.standard_normal((600, 16))
+    same, spread = kid(a, b, num_subsets=10, subset_size=300)
+    shifted, _ = kid(a, b + 0.5, num_subsets=10, subset_size=300)
+    assert abs(same) < 3 * spread + 1e-3 and shifted > 10 * abs(same)
+    with pytest.raises(ValueError, match="same width"):
+        kid(a, b[:, :3])
+    with pytest.raises(ValueError, match="num_subsets"):
+        kid(a, b, num_subsets=0)
+
+
+def _reference_is(p, splits):
+    scores = []
+    for part in np.array_split(p, splits):
+        py = part.mean(0)
+        kl = [sum(q * np.log(q / m) for q, m in zip(row, py) if q > 0) for row in part]
+        scores.append(np.exp(np.mean(kl)))
+    return np.mean(scores), np.std(scores)
+
+
+def test_inception_score_known_values_and_reference():
+    assert inception_score(np.full((100, 10), 0.1)) == pytest.approx((1.0, 0.0))
+    one_hot = np.tile(np.eye(7), (10, 1))  # every split holds each class once
+    assert inception_score(one_hot) == pytest.approx((7.0, 0.0))
+    assert inception_score(np.tile(np.eye(1, 7), (70, 1)))[0] == pytest.approx(1.0)  # collapse
+    rng = np.random.default_rng(4)
+    logits = rng.standard_normal((200, 10)) * 3
+    p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    assert inception_score(p, splits=10) == pytest.approx(_reference_is(p, 10), rel=1e-10)
+    with pytest.raises(ValueError, match="sum to 1"):
+        inception_score(np.ones((20, 3)))
+    with pytest.raises(ValueError, match="splits"):
+        inception_score(p, splits=0)
+
+
+def _reference_precision_recall(real, fake, k):
+    def radius(points, i):
+        return sorted(np.linalg.norm(points[i] - q) for j, q in enumerate(points) if j != i)[k - 1]
+
+    def share(points, manifold):
+        radii = [radius(manifold, i) for i in range(len(manifold))]
+        return np.mean([any(np.linalg.norm(p - m) <= r for m, r in zip(manifold, radii))
+                        for p in points])
+
+    return {"precision": share(fake, real), "recall": share(real, fake)}
+
+
+def test_precision_recall_on_toy_clouds_with_known_answers():
+    rng = np.random.default_rng(5)
+    shared = rng.standard_normal((40, 3))
+    only_real = rng.standard_normal((10, 3)) * 0.1 + 50.0   # a mode the generator drops
+    only_fake = rng.standard_normal((10, 3)) * 0.1 - 50.0   # samples off the data manifold
+    real = np.concatenate([shared, only_real])
+    fake = np.concatenate([shared, only_fake])
+    assert precision_recall(real, fake, k=3) == pytest.approx({"precision": 0.8, "recall": 0.8})
+    # Mode collapse: every sample on one real point: perfect precision, recall 4 / 50 at most.
+    collapsed = np.repeat(shared[:1], 20, axis=0)
+    result = precision_recall(real, collapsed)
+    assert result["precision"] == 1.0 and result["recall"] < 0.1
+    # On a line 0, 1, ..., 9 with k = 3 the radii are 3, 2, 2, ..., 2, 3 (ends reach further).
+    line = np.arange(10.0)[:, None]
+    assert precision_recall(line, np.array([[-3.0], [-3.5], [12.0], [12.5]]))["precision"] == 0.5
+
+
+def test_precision_recall_matches_reference_loops():
+    rng = np.random.default_rng(6)
+    real, fake = rng.standard_normal((60, 4)), rng.standard_normal((50, 4)) * 1.5 + 0.3
+    assert precision_recall(real, fake, k=3) == pytest.approx(
+        _reference_precision_recall(real, fake, 3))
+    with pytest.raises(ValueError, match="more than k=3"):
+        precision_recall(real[:3], fake)
+
+
+def test_reference_statistics_are_cached_by_key(tmp_path):
+    rng = np.random.default_rng(7)
+    features = rng.standard_normal((500, 6))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return iter(np.array_split(features, 5))  # streamed in batches
+
+    first = reference_statistics("toy", "identity", "500-all", compute, cache_dir=str(tmp_path),
+                                 keep_features=True)
+    again = reference_statistics("toy", "identity", "500-all", compute, cache_dir=str(tmp_path),
+                                 keep_features=True)
+    assert len(calls) == 1 and first["path"] == again["path"]
+    assert first["path"].endswith("toy__identity__500-all.npz")
+    np.testing.assert_allclose(again["mu"], features.mean(0), rtol=1e-12)
+    np.testing.assert_allclose(again["sigma"], np.cov(features, rowvar=False), rtol=1e-10)
+    np.testing.assert_array_equal(again["features"], features)
+    assert again["count"] == 500
+    other = reference_statistics("toy", "identity", "250-all", lambda: features[:250],
+                                 cache_dir=str(tmp_path))
+    assert other["count"] == 250 and len(calls) == 1 and other["features"] is None
+
+
+def test_frechet_distance_rank_deficient_matches_reference():
+    # Fewer samples than dimensions: singular covariances, a thin pivoted-Cholesky factor.
+    rng = np.random.default_rng(8)
+    a, b = rng.standard_normal((20, 32)), rng.standard_normal((25, 32)) * 1.3 + 0.2
+    assert fid_from_features(a, b) == pytest.approx(_reference_fid(a, b), rel=1e-6)
+    assert fid_from_features(a, a) == pytest.approx(0.0, abs=1e-8)
+
+
+def test_kid_large_set_path_gives_the_same_value(monkeypatch):
+    import importlib
+
+    kid_module = importlib.import_module("kgan.metrics.kid")  # the module, not the function
+
+    rng = np.random.default_rng(9)
+    x, y = rng.standard_normal((40, 4)), rng.standard_normal((30, 4)) + 0.2
+    blocks = kid(x, y, num_subsets=5, subset_size=20, seed=1)
+    monkeypatch.setattr(kid_module, "_PRECOMPUTE_LIMIT", 0)
+    assert kid(x, y, num_subsets=5, subset_size=20, seed=1) == pytest.approx(blocks, rel=1e-10)
