@@ -20,11 +20,33 @@ from kgan.metrics import (
 )
 
 
+def _reference_fd(mu1, s1, mu2, s2):
+    # pytorch-fid's calculate_frechet_distance, written out here.
+    covmean, _ = linalg.sqrtm(s1.dot(s2), disp=False)
+    if not np.isfinite(covmean).all():
+        offset = np.eye(s1.shape[0]) * 1e-6
+        covmean = linalg.sqrtm((s1 + offset).dot(s2 + offset))
+    covmean = covmean.real
+    diff = mu1 - mu2
+    return diff.dot(diff) + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean)
+
+
 def _reference_fid(a, b):
-    mu1, mu2 = a.mean(0), b.mean(0)
-    s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    covmean = linalg.sqrtm(s1 @ s2).real
-    return (mu1 - mu2) @ (mu1 - mu2) + np.trace(s1 + s2 - 2 * covmean)
+    return _reference_fd(a.mean(0), np.cov(a, rowvar=False), b.mean(0), np.cov(b, rowvar=False))
+
+
+def test_frechet_distance_matches_reference_formula():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((500, 16))
+    b = rng.standard_normal((500, 16)) @ rng.standard_normal((16, 16)) * 0.5 + 1.0
+    stats_a, stats_b = feature_statistics(a), feature_statistics(b)
+    assert frechet_distance(*stats_a, *stats_b) == pytest.approx(_reference_fid(a, b), rel=1e-6)
+    assert frechet_distance(*stats_a, *stats_a) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_frechet_distance_shape_errors():
+    with pytest.raises(ValueError, match="must be \\(d,\\) vectors"):
+        frechet_distance(np.zeros(3), np.eye(3), np.zeros(4), np.eye(4))
 
 
 def test_streaming_statistics_match_numpy_in_float64():

@@ -5,10 +5,9 @@ import os
 import keras
 import numpy as np
 import pytest
-from scipy import linalg
 
 import kgan
-from kgan.metrics import feature_statistics, frechet_distance, mode_coverage
+from kgan.metrics import mode_coverage
 
 
 def test_mode_coverage_known_answers():
@@ -42,39 +41,6 @@ def test_mode_coverage_errors():
         mode_coverage(np.full((2, 2), np.nan), centers, std)
     with pytest.raises(ValueError, match="shapes"):
         mode_coverage(np.zeros((3, 3)), centers, std)
-
-
-def _reference_fd(mu1, s1, mu2, s2):
-    # pytorch-fid's calculate_frechet_distance, written out here.
-    covmean, _ = linalg.sqrtm(s1.dot(s2), disp=False)
-    if not np.isfinite(covmean).all():
-        offset = np.eye(s1.shape[0]) * 1e-6
-        covmean = linalg.sqrtm((s1 + offset).dot(s2 + offset))
-    covmean = covmean.real
-    diff = mu1 - mu2
-    return diff.dot(diff) + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean)
-
-
-def test_frechet_distance_matches_reference_formula():
-    rng = np.random.default_rng(0)
-    a = rng.standard_normal((500, 16))
-    b = rng.standard_normal((500, 16)) @ rng.standard_normal((16, 16)) * 0.5 + 1.0
-    stats_a, stats_b = feature_statistics(a), feature_statistics(b)
-    expected = _reference_fd(*stats_a, *stats_b)
-    assert frechet_distance(*stats_a, *stats_b) == pytest.approx(expected, rel=1e-6)
-    assert frechet_distance(*stats_a, *stats_a) == pytest.approx(0.0, abs=1e-9)
-
-
-def test_frechet_distance_rank_deficient_is_finite_and_non_negative():
-    rng = np.random.default_rng(1)
-    a, b = rng.standard_normal((10, 64)), rng.standard_normal((10, 64)) + 0.1
-    value = frechet_distance(*feature_statistics(a), *feature_statistics(b))
-    assert np.isfinite(value) and value >= 0
-
-
-def test_frechet_distance_shape_errors():
-    with pytest.raises(ValueError, match="must be \\(d,\\) vectors"):
-        frechet_distance(np.zeros(3), np.eye(3), np.zeros(4), np.eye(4))
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +96,6 @@ def test_digits_features_shape_and_classifier_file():
 
 def test_missing_classifier_error_names_the_file(monkeypatch, tmp_path):
     monkeypatch.setattr(kgan.metrics.digits, "_PACKAGE_ASSET", str(tmp_path / "a.keras"))
-    monkeypatch.setattr(kgan.metrics.digits, "_REPOSITORY_COPY", str(tmp_path / "b.keras"))
     monkeypatch.delenv("KGAN_DIGITS_CLASSIFIER", raising=False)
     with pytest.raises(FileNotFoundError, match="digits_classifier.keras.*recipes/digits_classifier"):
         kgan.metrics.digits.digits_classifier_path()

@@ -27,15 +27,13 @@ CLASSIFIER_FILE = "digits_classifier.keras"
 PROTOCOL = "digits32-bilinear"
 _PACKAGE_ASSET = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets",
                               CLASSIFIER_FILE)
-_REPOSITORY_COPY = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))), "saved_models", CLASSIFIER_FILE)
 
 
 def digits_classifier_path():
     """Where the shipped classifier is: `$KGAN_DIGITS_CLASSIFIER`, else the package
-    data `kgan/metrics/assets/digits_classifier.keras`, else the repository's
-    `saved_models/digits_classifier.keras`."""
-    candidates = [os.environ.get("KGAN_DIGITS_CLASSIFIER"), _PACKAGE_ASSET, _REPOSITORY_COPY]
+    data `kgan/metrics/assets/digits_classifier.keras` (in the repository a link to
+    `saved_models/digits_classifier.keras`; a built wheel holds the file itself)."""
+    candidates = [os.environ.get("KGAN_DIGITS_CLASSIFIER"), _PACKAGE_ASSET]
     for path in candidates:
         if path and os.path.exists(path):
             return path
