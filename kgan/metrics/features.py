@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from kgan.metrics.frechet import FeatureStatistics, feature_statistics, frechet_distance
+from kgan.metrics.frechet import feature_statistics, frechet_distance
 from kgan.metrics.kid import kid
 from kgan.metrics.precision_recall import precision_recall
 
@@ -47,8 +47,7 @@ class FeatureEvaluator:
         features = np.asarray(features, np.float64)
         result = {}
         if "fid" in self.metrics:
-            stats = FeatureStatistics().update(features)
-            result["fid"] = frechet_distance(stats.mean, stats.covariance,
+            result["fid"] = frechet_distance(*feature_statistics(features),
                                              *self.reference_statistics)
         if "kid" in self.metrics or "kid_std" in self.metrics:
             result["kid"], result["kid_std"] = kid(
