@@ -138,7 +138,7 @@ class CGAN(GAN):
                 f"z must have shape ({len(labels)}, {self.latent_dim}), one latent per label. "
                 f"Received: z.shape={z.shape}"
             )
-        return generate_in_batches(self.generator, [z, labels], batch_size)
+        return generate_in_batches(self.sampling_generator, [z, labels], batch_size)
 
     def get_config(self):
         config = super().get_config()

@@ -205,7 +205,7 @@ class GAN(AdversarialModel):
             raise ValueError(
                 f"z must have shape (num_samples, {self.latent_dim}). Received: z.shape={z.shape}"
             )
-        return generate_in_batches(self.generator, [z], batch_size)
+        return generate_in_batches(self.sampling_generator, [z], batch_size)
 
     def get_config(self):
         config = super().get_config()

@@ -81,6 +81,15 @@ class AdversarialModel(TrainStep, keras.Model):
         raise NotImplementedError(f"{type(self).__name__} must define generator_loss().")
 
     @property
+    def sampling_generator(self):
+        """The generator used for sampling (`generate()`, callbacks, export).
+
+        The plain generator; a model that keeps an exponential moving average
+        of the generator's weights returns that average instead.
+        """
+        return self.generator
+
+    @property
     def generator_variables(self):
         """Variables the generator optimizer updates."""
         return self.generator.trainable_variables
