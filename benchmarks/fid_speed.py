@@ -11,9 +11,13 @@
    KID-digits of 1,000 samples every epoch) on the DCGAN digits recipe's model
    and data: epoch times with and without the callback, and the callback's own
    time.
+3. With `--inception N`: the FID Inception network's throughput on N digit
+   images (32×32, resized to 299×299; zero weights, since the speed does not
+   depend on them): build seconds, the first batch (compilation), steady
+   images per second, and the host-side cost of each resize protocol.
 
     KERAS_BACKEND=jax python benchmarks/fid_speed.py [--dim 2048] [--epochs 3]
-        [--skip-frechet] [--skip-callback]
+        [--skip-frechet] [--skip-callback] [--inception 200 --batch-size 50]
 """
 
 import argparse
@@ -109,6 +113,24 @@ def callback_overhead(epochs):
     return result
 
 
+def inception_speed(num_images, batch_size):
+    images, _ = kgan.data.load_digits(image_size=32, split="train")
+    images = images[:num_images]
+    result = {"num_images": len(images), "batch_size": batch_size}
+    for protocol in kgan.metrics.resize.RESIZE_PROTOCOLS:
+        _, seconds = timed(kgan.metrics.resize_images, images, 299, protocol)
+        result[f"resize_ms_per_image_{protocol}"] = round(1000 * seconds / len(images), 2)
+    extractor, seconds = timed(kgan.metrics.FIDInceptionExtractor, None, "tf_bilinear",
+                               batch_size)
+    result["build_seconds"] = round(seconds, 2)
+    _, seconds = timed(extractor, images[:batch_size])
+    result["first_batch_seconds"] = round(seconds, 2)
+    features, seconds = timed(extractor, images)
+    result["images_per_second"] = round(len(images) / seconds, 2)
+    assert features.shape == (len(images), 2048)
+    return result
+
+
 def main(argv=None):
     import keras
 
@@ -117,6 +139,9 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--skip-callback", action="store_true")
     parser.add_argument("--skip-frechet", action="store_true")
+    parser.add_argument("--inception", type=int, default=0,
+                        help="images for the FID Inception throughput (0: skip)")
+    parser.add_argument("--batch-size", type=int, default=50)
     args = parser.parse_args(argv)
     summary = {"backend": keras.backend.backend()}
     if not args.skip_frechet:
@@ -126,6 +151,9 @@ def main(argv=None):
     if not args.skip_callback:
         summary["callback"] = callback_overhead(args.epochs)
         print(json.dumps(summary["callback"], indent=2))
+    if args.inception:
+        summary["inception"] = inception_speed(args.inception, args.batch_size)
+        print(json.dumps(summary["inception"], indent=2))
     return summary
 
 

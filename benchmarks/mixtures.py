@@ -1,8 +1,8 @@
 """Mode coverage of kgan's GANs on the 2-D Gaussian mixtures, beside PacGAN's Table 1.
 
 For each backend (one subprocess each: Keras fixes the backend per process),
-each model (`gan`: non-saturating GAN, `wgan_gp`) and each mixture (`ring8`,
-`grid25`), trains `recipes/gan_mixtures.py`'s default config with seeds
+each model (`gan`: non-saturating GAN, `lsgan`, `hinge`, `wgan`, `wgan_gp`, `r3gan`) and
+each mixture (`ring8`, `grid25`), trains `recipes/gan_mixtures.py`'s default config with seeds
 0..N-1 and prints the mean (and min) of modes captured, high-quality %,
 reverse KL and training seconds.
 
@@ -10,6 +10,11 @@ Command:
     python benchmarks/mixtures.py                      # 5 seeds, everything
     python benchmarks/mixtures.py --seeds 2 --backends jax --models gan
     python benchmarks/mixtures.py --json runs/mixtures.json
+    python benchmarks/mixtures.py --results runs/mixtures.jsonl   # resumable
+
+With `--results FILE`, every finished run is appended to FILE (one JSON line)
+and runs already in FILE are not repeated, so a long benchmark can be stopped
+and resumed; the table covers every matching row in FILE.
 
 Anchors (PacGAN, Lin et al. 2018, Table 1; 2,500 samples, mean over trials):
 GAN ring 6.3 modes / 98.2 %, grid 17.3 / 94.8 %; PacGAN4 ring 7.8 / 95.9 %,
@@ -27,7 +32,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RECIPE = os.path.join(ROOT, "recipes", "gan_mixtures.py")
 BACKENDS = ("jax", "tensorflow", "torch")
-MODELS = ("gan", "wgan_gp")
+MODELS = ("gan", "lsgan", "hinge", "wgan", "wgan_gp", "r3gan")
 MIXTURES = ("ring8", "grid25")
 # PacGAN Table 1: (modes, high-quality %) per mixture.
 ANCHORS = {
@@ -50,6 +55,8 @@ def _worker(args):
     for model in args.models:
         for mixture in args.mixtures:
             for seed in range(args.seeds):
+                if (model, mixture, seed) in args.done:
+                    continue
                 config = dict(recipe.CONFIG)
                 config.update(
                     mixture=mixture,
@@ -66,7 +73,7 @@ def _worker(args):
                 print(_PREFIX + json.dumps(row), flush=True)
 
 
-def _run_backend(backend, args):
+def _run_backend(backend, args, done):
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
     if backend == "torch" and args.torch_threads:
         # Small MLPs: torch's intra-op threads cost far more than they give, and
@@ -85,6 +92,8 @@ def _run_backend(backend, args):
         *args.mixtures,
         "--out-dir",
         args.out_dir,
+        "--done",
+        json.dumps(sorted(done)),
     ]
     rows = []
     process = subprocess.Popen(
@@ -94,6 +103,9 @@ def _run_backend(backend, args):
         if line.startswith(_PREFIX):
             row = json.loads(line[len(_PREFIX) :])
             rows.append(row)
+            if args.results:
+                with open(args.results, "a") as file:
+                    file.write(json.dumps(row) + "\n")
             print(
                 f"  {backend:10s} {row['model']:7s} {row['mixture']:6s} seed {row['seed']}: "
                 f"{row['modes']}/{row['num_modes']} modes, {100 * row['high_quality']:.1f}% hq, "
@@ -105,6 +117,13 @@ def _run_backend(backend, args):
     if process.wait() != 0:
         print(f"{backend} worker failed:\n{stderr[-4000:]}", file=sys.stderr)
     return rows
+
+
+def _read_results(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as file:
+        return [json.loads(line) for line in file if line.strip()]
 
 
 def _mean(values):
@@ -168,17 +187,32 @@ def main(argv=None):
         "--torch-threads", type=int, default=1, help="OMP_NUM_THREADS for torch (0: leave)"
     )
     parser.add_argument("--json", default=None, help="also write the per-seed rows here")
+    parser.add_argument(
+        "--results", default=None, help="append each run to this JSONL file; skip runs in it"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--done", default="[]", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds must be ≥ 1. Received: {args.seeds}")
     if args.worker:
+        args.done = {tuple(key) for key in json.loads(args.done)}
         _worker(args)
         return None
-    rows = []
+    previous = _read_results(args.results) if args.results else []
+    previous = [
+        row
+        for row in previous
+        if row["backend"] in args.backends
+        and row["model"] in args.models
+        and row["mixture"] in args.mixtures
+        and row["seed"] < args.seeds
+    ]
+    rows = list(previous)
     for backend in args.backends:
-        print(f"running {backend} ...", file=sys.stderr, flush=True)
-        rows.extend(_run_backend(backend, args))
+        done = {(r["model"], r["mixture"], r["seed"]) for r in previous if r["backend"] == backend}
+        print(f"running {backend} ({len(done)} runs already done) ...", file=sys.stderr, flush=True)
+        rows.extend(_run_backend(backend, args, done))
     table = summarize(rows)
     print(format_table(table, args.mixtures))
     if args.json:

@@ -1,8 +1,10 @@
 """kgan: generative adversarial networks for Keras 3 on TensorFlow, JAX and PyTorch."""
 
 from kgan import (
+    augment,
     callbacks,
     data,
+    export,
     latent,
     layers,
     losses,
@@ -16,8 +18,10 @@ from kgan import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "augment",
     "callbacks",
     "data",
+    "export",
     "latent",
     "layers",
     "losses",

@@ -1,13 +1,25 @@
-"""What every recipe script shares: defaults in one dict, `--set key=value` overrides.
+"""What every recipe script shares: defaults in one dict, `--set key=value` overrides,
+discovery, the summary and the loss-curve figure.
 
-A recipe (`recipes/<model>_<data>.py`) defines `CONFIG` (every default, in one
-place) and `run(config) -> dict` (trains, writes its files under
-`config["out_dir"]`, returns the figures it measured), and ends with
-`if __name__ == "__main__": kgan.recipe.main(CONFIG, run)`.
+A recipe (`recipes/<model>_<data>.py`) has a module docstring whose first line
+describes it in one sentence, and defines `CONFIG` (every default, in one
+place), `SMOKE` (overrides that make it run in seconds on tiny data; a test runs
+every recipe's `SMOKE` on every backend) and `run(config) -> dict` (trains,
+writes its files under `config["out_dir"]`, returns the figures it measured).
+It ends with `if __name__ == "__main__": kgan.recipe.main(CONFIG, run,
+description=__doc__)`.
+
+Recipes live in the repository's `recipes/` folder; `find_recipes()` looks in
+`$KGAN_RECIPES` if set, else in the `recipes/` folder beside the installed
+`kgan` package (a source checkout or an editable install). A wheel does not
+carry them: point `KGAN_RECIPES` at a checkout's `recipes/` folder.
 """
 
 import argparse
+import ast
+import importlib.util
 import json
+import os
 
 
 def _coerce(key, text, default):
@@ -66,27 +78,164 @@ def main(defaults, run, argv=None, description=None):
     except ValueError as error:
         parser.error(str(error))
     result = run(config)
-    print(json.dumps(result, indent=2, sort_keys=True))
+    print(to_json(result))
     return result
 
 
+def to_json(result):
+    """A recipe's result as indented JSON (numpy scalars and arrays as numbers and lists)."""
+    return json.dumps(result, indent=2, sort_keys=True,
+                      default=lambda value: value.tolist() if hasattr(value, "tolist") else str(value))
+
+
 def save_and_summarize(model, history, train_seconds, out_dir):
-    """Saves `out_dir/model.keras`; returns the summary every recipe reports.
+    """Saves `out_dir/model.keras` and `out_dir/loss_curves.png`; returns the
+    summary every recipe reports.
 
     Returns:
         dict with `backend`, `train_seconds`, `final_losses` (the last epoch's
-        logs) and `model_path`.
+        logs), `model_path` and `loss_curves_png`.
     """
-    import os
-
     import keras
 
     os.makedirs(out_dir, exist_ok=True)
     model_path = os.path.join(out_dir, "model.keras")
     model.save(model_path)
+    curves_path = os.path.join(out_dir, "loss_curves.png")
+    save_loss_curves(history, curves_path)
     return {
         "backend": keras.backend.backend(),
         "train_seconds": round(train_seconds, 1),
         "final_losses": {name: round(float(v[-1]), 4) for name, v in history.history.items()},
         "model_path": model_path,
+        "loss_curves_png": curves_path,
     }
+
+
+def training_callbacks(config, grid_labels=None):
+    """The callbacks of an image recipe, from its config.
+
+    Reads `out_dir`, `grid_every_n_epochs` (a `kgan.callbacks.SampleGrid` into
+    `out_dir/epochs`), `metrics_every_n_epochs` (0: none; else a
+    `kgan.callbacks.MetricsCallback` on `num_eval_samples` samples, so FID-digits
+    lands in the history and the loss curves) and `tensorboard_dir` (None: none;
+    else Keras' `TensorBoard` callback, placed last so it logs the metrics too,
+    and the sample grids as TensorBoard images).
+
+    Args:
+        config: the recipe's config dict.
+        grid_labels: optional ints, the labels of a conditional model's grid
+            (its length is the number of samples); default 64 samples.
+    """
+    import keras
+
+    from kgan.callbacks import MetricsCallback, SampleGrid
+
+    tensorboard_dir = config["tensorboard_dir"]
+    callbacks = [SampleGrid(
+        os.path.join(config["out_dir"], "epochs"),
+        every_n_epochs=config["grid_every_n_epochs"],
+        num_samples=64 if grid_labels is None else len(grid_labels),
+        labels=grid_labels,
+        tensorboard_dir=tensorboard_dir,
+    )]
+    if config["metrics_every_n_epochs"]:
+        callbacks.append(MetricsCallback(every_n_epochs=config["metrics_every_n_epochs"],
+                                         num_samples=config["num_eval_samples"]))
+    if tensorboard_dir:
+        callbacks.append(keras.callbacks.TensorBoard(tensorboard_dir))
+    return callbacks
+
+
+def save_loss_curves(history, path, title=None):
+    """Writes the per-epoch values of a `fit()` history as a PNG.
+
+    Losses (`*_loss`) share the first panel; every other logged value (the
+    discriminator's mean outputs, metrics from `kgan.callbacks.MetricsCallback`)
+    gets its own. Values logged on only some epochs (a metric scored every k
+    epochs) are drawn against their evaluation index.
+
+    Args:
+        history: `keras.callbacks.History` (what `fit()` returns) or a dict
+            name → list of floats.
+        path: output file (.png).
+        title: optional figure title.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    from kgan.callbacks.plots import _pyplot
+
+    values = history if isinstance(history, dict) else history.history
+    if not values:
+        raise ValueError("The history is empty: train for at least one epoch first.")
+    num_epochs = max(len(v) for v in values.values())
+    losses = sorted(name for name in values if name.endswith("loss"))
+    panels = ([losses] if losses else []) + [[n] for n in sorted(values) if n not in losses]
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 2.8), dpi=100,
+                             squeeze=False)
+    for ax, names in zip(axes[0], panels):
+        for name in names:
+            series = [float(v) for v in values[name]]
+            x = range(1, len(series) + 1)
+            ax.plot(x, series, marker="o" if len(series) < 20 else None, markersize=3, label=name)
+        full = all(len(values[name]) == num_epochs for name in names)
+        ax.set_xlabel("epoch" if full else "evaluation")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(", ".join(names) if len(names) == 1 else "losses", fontsize=9)
+        if len(names) > 1:
+            ax.legend(fontsize=7)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def recipes_dir():
+    """The folder `find_recipes` searches: `$KGAN_RECIPES`, else the `recipes/`
+    folder beside the `kgan` package (a source checkout or editable install)."""
+    return os.environ.get("KGAN_RECIPES") or os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "recipes"
+    )
+
+
+def find_recipes(directory=None):
+    """Returns `{name: path}` of every recipe (`*.py` not starting with `_`),
+    sorted by name, in `directory` (default `recipes_dir()`)."""
+    directory = directory or recipes_dir()
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(
+            f"No recipes folder at {directory!r}. Recipes ship with the kgan source "
+            "repository, not the wheel: set KGAN_RECIPES to a checkout's recipes/ folder."
+        )
+    return {
+        name[:-3]: os.path.join(directory, name)
+        for name in sorted(os.listdir(directory))
+        if name.endswith(".py") and not name.startswith("_")
+    }
+
+
+def describe_recipe(path):
+    """The first line of a recipe's module docstring, read without importing it
+    (importing would import Keras and fix the backend)."""
+    with open(path, encoding="utf-8") as file:
+        docstring = ast.get_docstring(ast.parse(file.read(), filename=path))
+    return docstring.strip().splitlines()[0] if docstring else ""
+
+
+def load_recipe(name, directory=None):
+    """Imports the recipe `name` (see `find_recipes`) and returns the module.
+
+    Raises:
+        ValueError: unknown name; the message lists the recipes there are.
+    """
+    recipes = find_recipes(directory)
+    if name not in recipes:
+        raise ValueError(
+            f"Unknown recipe {name!r}. Valid recipes: {', '.join(recipes) or '(none)'}"
+        )
+    spec = importlib.util.spec_from_file_location(f"kgan_recipes.{name}", recipes[name])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -5,8 +5,10 @@ default, `--set conditioning=concat` for label channels) on the 8×8 digits
 upsampled to 32×32, writes `out_dir/samples.png` (row k shows digit k), saves
 `out_dir/model.keras`, and prints `kgan.metrics.DigitsEvaluator` figures on
 1,000 samples, including the conditional accuracy (the share of samples that a
-classifier reads as the digit asked for).
+classifier reads as the digit asked for), and `out_dir/loss_curves.png`.
+`--set tensorboard_dir=DIR` logs losses, FID-digits and grids to TensorBoard.
 
+    kgan train cgan_digits [--backend jax] [--set key=value ...]
     python recipes/cgan_digits.py [--set key=value ...]
 """
 
@@ -30,8 +32,14 @@ CONFIG = dict(
     loss="non_saturating",
     seed=0,
     num_eval_samples=1000,
+    grid_every_n_epochs=5,
+    metrics_every_n_epochs=5,  # FID-digits into the history; 0: off
+    tensorboard_dir=None,
+    verbose=1,
     out_dir="runs/cgan_digits",
 )
+SMOKE = dict(image_size=16, base_filters=8, latent_dim=8, epochs=1, batch_size=128,
+             num_eval_samples=100, grid_every_n_epochs=1, metrics_every_n_epochs=0, verbose=0)
 NUM_CLASSES = 10
 
 
@@ -56,15 +64,15 @@ def run(config):
         d_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
     )
     out_dir = config["out_dir"]
-    grids = kgan.callbacks.SampleGrid(os.path.join(out_dir, "epochs"), every_n_epochs=5,
-                                      num_samples=100, labels=np.repeat(np.arange(10), 10))
+    grid_labels = np.repeat(np.arange(NUM_CLASSES), 10)
+    callbacks = kgan.recipe.training_callbacks(config, grid_labels=grid_labels)
     start = time.time()
     history = model.fit(images, labels, batch_size=config["batch_size"], epochs=config["epochs"],
-                        callbacks=[grids], verbose=2)
+                        callbacks=callbacks, verbose=config["verbose"])
     train_seconds = time.time() - start
     grid_path = os.path.join(out_dir, "samples.png")
     kgan.callbacks.save_image_grid(
-        model.generate(labels=np.repeat(np.arange(10), 10), seed=1), grid_path,
+        model.generate(labels=grid_labels, seed=1), grid_path,
         title="CGAN digits (row k: digit k)",
     )
     evaluator = kgan.metrics.DigitsEvaluator(image_size=size)

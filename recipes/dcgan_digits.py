@@ -1,11 +1,15 @@
 """DCGAN on the bundled digits (the default recipe and the README's demo).
 
 Trains `kgan.models.DCGAN` on scikit-learn's 8×8 digits upsampled to 32×32
-(offline, bundled), writes a sample grid per epoch and the final one to
+(offline, bundled), writes a sample grid every `grid_every_n_epochs` epochs and the final one to
 `out_dir/samples.png`, saves the model to `out_dir/model.keras`, and prints the
 quality figures of `kgan.metrics.DigitsEvaluator` on 1,000 samples beside the
-real-data floor.
+real-data floor, and `out_dir/loss_curves.png`. With `--set tensorboard_dir=DIR`
+it also logs the losses, FID-digits every 5 epochs and the sample grids to
+TensorBoard (`tensorboard --logdir DIR`; needs the tensorflow and tensorboard
+packages, on any backend).
 
+    kgan train dcgan_digits [--backend jax] [--set key=value ...]
     python recipes/dcgan_digits.py [--set key=value ...]
 """
 
@@ -28,8 +32,14 @@ CONFIG = dict(
     label_smoothing=0.0,
     seed=0,
     num_eval_samples=1000,
+    grid_every_n_epochs=5,
+    metrics_every_n_epochs=5,  # FID-digits into the history; 0: off
+    tensorboard_dir=None,
+    verbose=1,
     out_dir="runs/dcgan_digits",
 )
+SMOKE = dict(image_size=16, base_filters=8, latent_dim=8, epochs=1, batch_size=128,
+             num_eval_samples=100, grid_every_n_epochs=1, metrics_every_n_epochs=0, verbose=0)
 
 
 def run(config):
@@ -49,11 +59,11 @@ def run(config):
         d_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
     )
     out_dir = config["out_dir"]
-    grids = kgan.callbacks.SampleGrid(os.path.join(out_dir, "epochs"), every_n_epochs=5)
+    callbacks = kgan.recipe.training_callbacks(config)
     start = time.time()
     history = model.fit(
-        images, batch_size=config["batch_size"], epochs=config["epochs"], callbacks=[grids],
-        verbose=2,
+        images, batch_size=config["batch_size"], epochs=config["epochs"], callbacks=callbacks,
+        verbose=config["verbose"],
     )
     train_seconds = time.time() - start
     grid_path = os.path.join(out_dir, "samples.png")

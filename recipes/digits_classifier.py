@@ -39,6 +39,9 @@ CONFIG = dict(
         "saved_models", "digits_classifier.keras",
     ),
 )
+# Never the shipped file: a smoke run must not overwrite it.
+SMOKE = dict(image_size=16, filters=4, feature_dim=8, epochs=1, batch_size=128,
+             out_path=os.path.join("runs", "digits_classifier_smoke", "digits_classifier.keras"))
 NUM_CLASSES = 10
 
 

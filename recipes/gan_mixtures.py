@@ -1,4 +1,4 @@
-"""GAN / WGAN-GP on the 2-D Gaussian mixtures of VEEGAN and PacGAN (ring8, grid25).
+"""GAN variants on the 2-D Gaussian mixtures of VEEGAN and PacGAN (ring8, grid25).
 
 Trains an MLP generator against an MLP discriminator (or critic) on fresh
 samples of the mixture, then counts captured modes and high-quality samples in
@@ -8,6 +8,7 @@ Command:
     KERAS_BACKEND=jax python recipes/gan_mixtures.py
     KERAS_BACKEND=jax python recipes/gan_mixtures.py --set mixture=grid25
     KERAS_BACKEND=torch python recipes/gan_mixtures.py --set model=wgan_gp
+    KERAS_BACKEND=jax python recipes/gan_mixtures.py --set model=r3gan --set mixture=grid25
 
 Writes `<out_dir>/<model>_<mixture>_seed<seed>.png` (2,500 generated points
 over the data) and prints a JSON dict: modes, high_quality, reverse_kl,
@@ -29,7 +30,7 @@ import kgan.recipe
 
 CONFIG = dict(
     mixture="ring8",  # "ring8" or "grid25"
-    model="gan",  # "gan" (non-saturating loss) or "wgan_gp"
+    model="gan",  # one of MODELS
     latent_dim=2,
     g_width=128,
     g_depth=None,  # hidden layers of G; None: MIXTURE_DEFAULTS
@@ -45,12 +46,21 @@ CONFIG = dict(
     decay_fraction=0.7,  # the last 70 % of steps decay lr linearly to final_lr_ratio * lr
     final_lr_ratio=0.01,
     gp_weight=10.0,  # WGAN-GP only
-    d_steps=None,  # None: 1 for gan, 5 for wgan_gp
+    clip_value=0.01,  # WGAN only (weight clipping; RMSprop at g_lr / d_lr, as in its paper)
+    gamma=0.1,  # R3GAN only: weight of R1 and R2 (γ/2 · (R1 + R2))
+    r3gan_betas=(0.0, 0.99),  # R3GAN's Adam betas, as in its paper
+    d_steps=None,  # None: 5 for wgan and wgan_gp, else 1
     steps_per_execution=1,  # train steps per compiled call (jax, tensorflow)
     seed=0,
     num_eval_samples=2500,
     out_dir="runs/gan_mixtures",
 )
+SMOKE = dict(steps=6, batch_size=16, g_width=8, g_depth=1, d_width=8, d_depth=1,
+             num_eval_samples=50)
+
+# Model name → GAN loss, for the models that are `kgan.models.GAN` with a loss.
+GAN_LOSSES = {"gan": "non_saturating", "lsgan": "least_squares", "hinge": "hinge"}
+MODELS = (*GAN_LOSSES, "wgan", "wgan_gp", "r3gan")
 
 # What differs between the two mixtures; fills CONFIG's None entries. Found on
 # JAX with the non-saturating GAN: ring8 drops a mode at batch 256 or with
@@ -69,13 +79,13 @@ def resolve(config):
         raise ValueError(
             f"mixture must be one of {sorted(MIXTURE_DEFAULTS)}. Received: {config['mixture']!r}"
         )
-    if config["model"] not in ("gan", "wgan_gp"):
-        raise ValueError(f"model must be 'gan' or 'wgan_gp'. Received: {config['model']!r}")
+    if config["model"] not in MODELS:
+        raise ValueError(f"model must be one of {MODELS}. Received: {config['model']!r}")
     for key, value in MIXTURE_DEFAULTS[config["mixture"]].items():
         if config.get(key) is None:
             config[key] = value
     if config["d_steps"] is None:
-        config["d_steps"] = 5 if config["model"] == "wgan_gp" else 1
+        config["d_steps"] = 5 if config["model"] in ("wgan", "wgan_gp") else 1
     return config
 
 
@@ -119,7 +129,7 @@ def _adam(lr, beta_1, beta_2, name):
 
 
 def build_model(config):
-    """Builds and compiles the GAN or WGAN-GP of a resolved `config`."""
+    """Builds and compiles the model of a resolved `config`."""
     generator = kgan.networks.mlp_generator(
         config["latent_dim"], 2, width=config["g_width"], depth=config["g_depth"]
     )
@@ -138,12 +148,31 @@ def build_model(config):
         )
         beta_1 = config["wgan_beta_1"]
         beta_2 = 0.9
+    elif config["model"] == "r3gan":
+        model = kgan.models.R3GAN(
+            generator,
+            discriminator,
+            latent_dim=config["latent_dim"],
+            gamma=config["gamma"],
+            d_steps=d_steps,
+            seed=config["seed"],
+        )
+        beta_1, beta_2 = config["r3gan_betas"]
+    elif config["model"] == "wgan":
+        model = kgan.models.WGAN(
+            generator,
+            discriminator,
+            latent_dim=config["latent_dim"],
+            clip_value=config["clip_value"],
+            d_steps=d_steps,
+            seed=config["seed"],
+        )
     else:
         model = kgan.models.GAN(
             generator,
             discriminator,
             latent_dim=config["latent_dim"],
-            loss="non_saturating",
+            loss=GAN_LOSSES[config["model"]],
             d_steps=d_steps,
             seed=config["seed"],
         )
@@ -154,11 +183,13 @@ def build_model(config):
     compile_kwargs = {}
     if keras.backend.backend() != "torch":
         compile_kwargs["steps_per_execution"] = config["steps_per_execution"]
-    model.compile(
-        g_optimizer=_adam(g_lr, beta_1, beta_2, "g_adam"),
-        d_optimizer=_adam(d_lr, beta_1, beta_2, "d_adam"),
-        **compile_kwargs,
-    )
+    if config["model"] == "wgan":  # RMSprop: the WGAN paper finds momentum unstable
+        g_optimizer = keras.optimizers.RMSprop(g_lr, rho=0.99, name="g_rmsprop")
+        d_optimizer = keras.optimizers.RMSprop(d_lr, rho=0.99, name="d_rmsprop")
+    else:
+        g_optimizer = _adam(g_lr, beta_1, beta_2, "g_adam")
+        d_optimizer = _adam(d_lr, beta_1, beta_2, "d_adam")
+    model.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **compile_kwargs)
     return model
 
 

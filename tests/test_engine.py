@@ -6,7 +6,7 @@ import pytest
 from keras import ops
 
 import kgan
-from kgan.backend import input_gradients, update
+from kgan.backend import input_gradients, run_if, update
 from tests.conftest import BACKEND, changed, tiny_dcgan_pair, tiny_mlp_pair, weights_of
 
 
@@ -20,6 +20,19 @@ def test_update_changes_only_given_variables():
     np.testing.assert_allclose(ops.convert_to_numpy(b), [1.0, 1.0, 1.0])
     assert float(ops.convert_to_numpy(loss)) == pytest.approx(3.0)
     assert float(ops.convert_to_numpy(logs["extra"])) == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("condition", [True, False])
+def test_run_if_keeps_an_update_only_when_the_condition_holds(condition):
+    a = keras.Variable(np.ones(3, "float32"))
+    optimizer = keras.optimizers.SGD(0.5)
+    optimizer.build([a])
+    run_if(
+        ops.convert_to_tensor(condition),
+        lambda: update(lambda: (ops.sum(a * a), {}), [a], optimizer),
+    )
+    np.testing.assert_allclose(ops.convert_to_numpy(a), [0.0] * 3 if condition else [1.0] * 3)
+    assert int(ops.convert_to_numpy(optimizer.iterations)) == int(condition)
 
 
 def test_input_gradients_value_and_double_backprop():

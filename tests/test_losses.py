@@ -48,11 +48,19 @@ def test_generator_minimax_and_non_saturating():
     )
 
 
-def test_least_squares():
+def test_least_squares_with_the_papers_two_target_codings():
+    # 0-1-1 coding (the default): a=0 for fake, b=1 for real, c=1 for G.
     expected_d = 0.5 * ((2 - 1) ** 2 + (-1 - 1) ** 2) / 2 + 0.5 * (0.5**2 + 3.0**2) / 2
     assert value(losses.discriminator_least_squares_loss(REAL, FAKE)) == pytest.approx(expected_d)
     assert value(losses.generator_least_squares_loss(FAKE)) == pytest.approx(
         0.5 * ((0.5 - 1) ** 2 + (-3 - 1) ** 2) / 2
+    )
+    # -1-1-0 coding: a=-1, b=1, c=0.
+    expected_d = 0.5 * ((2 - 1) ** 2 + (-1 - 1) ** 2) / 2 + 0.5 * (1.5**2 + 2.0**2) / 2
+    got = losses.discriminator_least_squares_loss(REAL, FAKE, a=-1.0, b=1.0)
+    assert value(got) == pytest.approx(expected_d)
+    assert value(losses.generator_least_squares_loss(FAKE, c=0.0)) == pytest.approx(
+        0.5 * (0.5**2 + 3.0**2) / 2
     )
 
 

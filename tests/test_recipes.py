@@ -1,42 +1,71 @@
-"""Smoke tests of the digits recipes on tiny settings, and the override parser."""
+"""Every recipe in recipes/ follows the convention and runs its SMOKE config on the
+active backend; the override parser and the loss-curve figure."""
 
-import importlib.util
 import os
 
+import numpy as np
 import pytest
 
-from kgan.recipe import with_overrides
+import kgan
+from kgan.recipe import describe_recipe, find_recipes, load_recipe, save_loss_curves, with_overrides
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def load_recipe(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "recipes", f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+RECIPES = find_recipes()
 
 
-TINY = {"image_size": 16, "base_filters": 8, "latent_dim": 8, "epochs": 1, "batch_size": 128,
-        "num_eval_samples": 100}
+def test_recipes_are_found_in_the_repository():
+    assert {"dcgan_digits", "cgan_digits", "gan_mixtures", "digits_classifier"} <= set(RECIPES)
+    with pytest.raises(ValueError, match="Unknown recipe 'dcgan'. Valid recipes: .*dcgan_digits"):
+        load_recipe("dcgan")
 
 
-@pytest.mark.parametrize("name", ["dcgan_digits", "cgan_digits"])
-def test_recipe_runs_and_reports(name, tmp_path):
+@pytest.mark.parametrize("name", sorted(RECIPES))
+def test_recipe_smoke_run(name, tmp_path):
+    description = describe_recipe(RECIPES[name])
+    assert description and "\n" not in description, f"{name}: no one-line description"
     recipe = load_recipe(name)
-    config = {**recipe.CONFIG, **TINY, "out_dir": str(tmp_path)}
+    for attribute in ("CONFIG", "SMOKE", "run"):
+        assert hasattr(recipe, attribute), f"recipes/{name}.py defines no {attribute}"
+    unknown = set(recipe.SMOKE) - set(recipe.CONFIG)
+    assert not unknown, f"{name}: SMOKE keys not in CONFIG: {sorted(unknown)}"
+    config = {**recipe.CONFIG, **recipe.SMOKE}
+    if "out_path" in config:  # a recipe that writes one file (digits_classifier)
+        config["out_path"] = str(tmp_path / "model.keras")
+    else:
+        assert "out_dir" in config, f"{name}: CONFIG names no out_dir"
+        config["out_dir"] = str(tmp_path / "out")
     result = recipe.run(config)
-    assert os.path.getsize(result["samples_png"]) > 1000
-    assert os.path.exists(tmp_path / "model.keras")
-    assert result["generated"]["fid_digits"] >= 0
-    if name == "cgan_digits":
-        assert 0.0 <= result["generated"]["conditional_accuracy"] <= 1.0
+    assert isinstance(result, dict) and result
+    kgan.recipe.to_json(result)  # the figures can be printed
+    files = [value for value in result.values()
+             if isinstance(value, str) and value.endswith((".png", ".keras"))]
+    assert files, f"{name} reports no file it wrote"
+    for path in files:
+        assert path.startswith(str(tmp_path)) and os.path.getsize(path) > 1000, path
+    if "out_dir" in config and "model_path" in result:  # a trained GAN: its loss curves too
+        assert "loss_curves_png" in result, f"{name}: use kgan.recipe.save_and_summarize"
+    generated = result.get("generated", {})
+    if "fid_digits" in generated:
+        assert np.isfinite(generated["fid_digits"]) and generated["fid_digits"] >= 0
+    if "conditional_accuracy" in generated:
+        assert 0.0 <= generated["conditional_accuracy"] <= 1.0
+
+
+def test_loss_curves_panels(tmp_path):
+    path = str(tmp_path / "curves.png")
+    save_loss_curves({"d_loss": [1.0, 0.5, 0.7], "g_loss": [2.0, 1.0, 1.5], "fid_digits": [40.0]},
+                     path, title="t")
+    assert os.path.getsize(path) > 1000
+    with pytest.raises(ValueError, match="empty"):
+        save_loss_curves({}, path)
 
 
 def test_overrides_are_typed_and_checked():
-    defaults = {"epochs": 3, "learning_rate": 1e-3, "loss": "hinge", "flip": False}
-    config = with_overrides(defaults, ["epochs=5", "learning_rate=2e-4", "flip=true"])
-    assert config == {"epochs": 5, "learning_rate": 2e-4, "loss": "hinge", "flip": True}
+    defaults = {"epochs": 3, "learning_rate": 1e-3, "loss": "hinge", "flip": False,
+                "tensorboard_dir": None, "shape": [1, 2]}
+    config = with_overrides(defaults, ["epochs=5", "learning_rate=2e-4", "flip=true",
+                                       "tensorboard_dir=runs/tb", "shape=[3, 4]"])
+    assert config == {"epochs": 5, "learning_rate": 2e-4, "loss": "hinge", "flip": True,
+                      "tensorboard_dir": "runs/tb", "shape": [3, 4]}
     with pytest.raises(ValueError, match="Unknown config key 'epoch'. Valid keys: epochs, flip"):
         with_overrides(defaults, ["epoch=5"])
     with pytest.raises(ValueError, match="epochs must be a int"):

@@ -1,6 +1,6 @@
 """The only package of kgan that imports tensorflow, jax or torch.
 
-It offers three things, implemented once per backend and selected here from
+It offers four things, implemented once per backend and selected here from
 `keras.backend.backend()`:
 
 - `update(loss_fn, variables, optimizer)`: differentiate `loss_fn()` with
@@ -10,6 +10,12 @@ It offers three things, implemented once per backend and selected here from
   built `keras.optimizers.Optimizer` that owns them.
 - `input_gradients(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
   itself differentiable (double backpropagation), for gradient penalties.
+- `run_if(condition, fn)`: call `fn()`, which assigns variables (an optimizer
+  step, tracker updates) and returns nothing, only where the scalar boolean
+  tensor `condition` holds; the assignments are kept when it runs and the
+  variables keep their values when it does not. It works inside compiled
+  steps (JAX jit, `tf.function`, XLA), where a Python `if` on a tensor cannot,
+  so interval-gated work (lazy regularisation) decides on a step counter.
 - `TrainStep`: a mixin whose `train_step` is what Keras' `fit()` calls on this
   backend; it runs the model's backend-neutral `adversarial_step(batch)`.
 
@@ -21,15 +27,15 @@ import keras
 _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
-    from kgan.backend.tensorflow import TrainStep, input_gradients, update
+    from kgan.backend.tensorflow import TrainStep, input_gradients, run_if, update
 elif _BACKEND == "jax":
-    from kgan.backend.jax import TrainStep, input_gradients, update
+    from kgan.backend.jax import TrainStep, input_gradients, run_if, update
 elif _BACKEND == "torch":
-    from kgan.backend.torch import TrainStep, input_gradients, update
+    from kgan.backend.torch import TrainStep, input_gradients, run_if, update
 else:
     raise ImportError(
         "kgan supports the tensorflow, jax and torch Keras backends. "
         f"Received: KERAS_BACKEND={_BACKEND!r}"
     )
 
-__all__ = ["TrainStep", "input_gradients", "update"]
+__all__ = ["TrainStep", "input_gradients", "run_if", "update"]

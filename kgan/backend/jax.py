@@ -88,6 +88,28 @@ def input_gradients(fn, x):
     return gradient
 
 
+def run_if(condition, fn):
+    """`kgan.backend.run_if` with `jax.lax.cond` over the assigned variables.
+
+    The true branch runs `fn()` in a child scope and returns the new values of
+    every variable it assigned; the false branch returns those variables'
+    current values, so both branches have the same structure. `jax.lax.cond`
+    traces the true branch first, which is how the false branch knows the list.
+    """
+    assigned = []
+
+    def run():
+        with _ChildScope([]) as scope:
+            fn()
+        assigned[:] = list(scope.assigned.values())
+        return [scope.get_current_value(v) for v in assigned]
+
+    def skip():
+        return [v.value for v in assigned]
+
+    _reassign(assigned, jax.lax.cond(ops.convert_to_tensor(condition), run, skip))
+
+
 class TrainStep:
     """Mixin: Keras' JAX trainer calls `train_step(state, data)`, pure."""
 

@@ -15,7 +15,12 @@ def update(loss_fn, variables, optimizer):
     with tf.GradientTape() as tape:
         loss, logs = loss_fn()
         scaled = _replica_scale(loss)
-    gradients = tape.gradient(scaled, variables)
+    # Zeros, not None, for variables the loss does not reach (a penalty does not
+    # reach the discriminator's last bias), as JAX and torch give.
+    gradients = [
+        tf.zeros(v.shape, v.dtype) if g is None else g
+        for v, g in zip(variables, tape.gradient(scaled, variables))
+    ]
     optimizer.apply(gradients, variables)
     return loss, logs
 
@@ -27,6 +32,17 @@ def input_gradients(fn, x):
         tape.watch(x)
         total = ops.sum(fn(x))
     return tape.gradient(total, x)
+
+
+def run_if(condition, fn):
+    """`kgan.backend.run_if` with `tf.cond`: graph control flow in a `tf.function`, a
+    Python branch when eager."""
+
+    def run():
+        fn()
+        return tf.constant(True)
+
+    tf.cond(condition, run, lambda: tf.constant(False))
 
 
 class TrainStep:

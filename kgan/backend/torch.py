@@ -34,6 +34,12 @@ def input_gradients(fn, x):
     return gradient
 
 
+def run_if(condition, fn):
+    """`kgan.backend.run_if`: torch runs eagerly, so a Python `if` on the scalar."""
+    if bool(condition):
+        fn()
+
+
 class TrainStep:
     """Mixin: Keras' torch trainer calls `train_step(data)`."""
 

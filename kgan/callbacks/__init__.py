@@ -6,6 +6,7 @@ from kgan.callbacks.checkpoint import (
     latest_checkpoint,
     load_checkpoint,
 )
+from kgan.callbacks.lr_decay import LinearLearningRateDecay
 from kgan.callbacks.metrics import MetricsCallback
 from kgan.callbacks.nan_guard import NaNGuard
 from kgan.callbacks.plots import save_image_grid, save_scatter
@@ -14,6 +15,7 @@ from kgan.callbacks.sample_grid import SampleGrid
 __all__ = [
     "Checkpoint",
     "CheckpointError",
+    "LinearLearningRateDecay",
     "MetricsCallback",
     "NaNGuard",
     "SampleGrid",

@@ -39,7 +39,9 @@ class MetricsCallback(keras.callbacks.Callback):
         metrics: tuple of log keys, see above.
         evaluator: optional evaluator object.
         reference: optional real images.
-        extractor: optional callable images → features (with `reference`).
+        extractor: optional callable images → features, or its name
+            (`kgan.metrics.feature_extractor`: `"digits"`, `"fid_inception"`,
+            `"inception_keras"`), with `reference`.
         seed: int, default 0, seed of the fixed latents.
         labels: optional ints `(num_samples,)` for conditional models; default
             cycles through the classes (and the digits evaluator then reports
@@ -96,6 +98,8 @@ class MetricsCallback(keras.callbacks.Callback):
                     f"recall. Received: {unknown}"
                 )
             extractor = self.extractor or kgan_metrics.digits_features
+            if isinstance(extractor, str):
+                extractor = kgan_metrics.feature_extractor(extractor)
             self._names = tuple(names)
             return kgan_metrics.FeatureEvaluator(
                 extractor, extractor(np.asarray(self.reference)), metrics=base,

@@ -14,14 +14,9 @@ def _pyplot():
     return plt
 
 
-def save_image_grid(images, path, title=None):
-    """Writes images in [-1, 1] as a square grid PNG.
-
-    Args:
-        images: array `(n, h, w, c)`, c 1 or 3, values in [-1, 1] (clipped).
-        path: output file path (.png).
-        title: optional figure title.
-    """
+def tile_images(images):
+    """Images in [-1, 1] `(n, h, w, c)` (c 1 or 3, clipped) as one square grid
+    `(rows·(h+1)+1, cols·(w+1)+1, c)` in [0, 1], separated by white lines."""
     images = np.clip((np.asarray(images, dtype="float32") + 1.0) / 2.0, 0.0, 1.0)
     if images.ndim != 4 or images.shape[-1] not in (1, 3):
         raise ValueError(f"images must be (n, h, w, 1 or 3). Received shape {images.shape}.")
@@ -34,6 +29,21 @@ def save_image_grid(images, path, title=None):
         grid[1 + r * (h + 1) : 1 + r * (h + 1) + h, 1 + col * (w + 1) : 1 + col * (w + 1) + w] = (
             image
         )
+    return grid
+
+
+def save_image_grid(images, path, title=None):
+    """Writes images in [-1, 1] as a square grid PNG.
+
+    Args:
+        images: array `(n, h, w, c)`, c 1 or 3, values in [-1, 1] (clipped).
+        path: output file path (.png).
+        title: optional figure title.
+    """
+    grid = tile_images(images)
+    cols = math.ceil(math.sqrt(len(images)))
+    rows = math.ceil(len(images) / cols)
+    c = grid.shape[-1]
     plt = _pyplot()
     fig = plt.figure(figsize=(min(12, 0.6 * cols + 1), min(12, 0.6 * rows + 1)), dpi=100)
     plt.imshow(grid[..., 0] if c == 1 else grid, cmap="gray" if c == 1 else None, vmin=0, vmax=1)

@@ -1,11 +1,14 @@
-"""A callback that writes generated samples from fixed latents as PNG files."""
+"""A callback that writes generated samples from fixed latents as PNG files
+(and, optionally, as TensorBoard images)."""
 
+import io
 import os
+import time
 
 import keras
 import numpy as np
 
-from kgan.callbacks.plots import save_image_grid, save_scatter
+from kgan.callbacks.plots import save_image_grid, save_scatter, tile_images
 from kgan.models.gan import latents
 
 
@@ -16,6 +19,12 @@ class SampleGrid(keras.callbacks.Callback):
     starts, so the grids show how the same samples evolve. Images are drawn as a
     grid; 2-D samples (the Gaussian mixtures) as a scatter plot.
 
+    With `tensorboard_dir`, each image grid is also written as a TensorBoard
+    image (tag `samples`, step = the 0-based epoch, as Keras' scalars) to
+    `tensorboard_dir/samples/`, a run beside the `train/` run of
+    `keras.callbacks.TensorBoard(tensorboard_dir)`. It uses the `tensorboard`
+    package's event writer, so it works on every backend without TensorFlow.
+
     Args:
         log_dir: str, output directory (created if missing).
         every_n_epochs: int ≥ 1, default 1.
@@ -23,12 +32,20 @@ class SampleGrid(keras.callbacks.Callback):
         seed: int, default 0, seed of the fixed latents.
         labels: optional ints `(num_samples,)` for conditional models; default
             cycles through the classes.
+        tensorboard_dir: optional str, a TensorBoard log directory (needs the
+            `tensorboard` package).
 
     Attributes:
         paths: list of the files written so far.
+
+    Example:
+        >>> grids = kgan.callbacks.SampleGrid("runs/grids", every_n_epochs=5,
+        ...                                   tensorboard_dir="runs/tb")
+        >>> model.fit(x, epochs=30, callbacks=[grids, keras.callbacks.TensorBoard("runs/tb")])
     """
 
-    def __init__(self, log_dir, every_n_epochs=1, num_samples=64, seed=0, labels=None):
+    def __init__(self, log_dir, every_n_epochs=1, num_samples=64, seed=0, labels=None,
+                 tensorboard_dir=None):
         super().__init__()
         if not isinstance(every_n_epochs, int) or every_n_epochs < 1:
             raise ValueError(f"every_n_epochs must be an integer ≥ 1. Received: {every_n_epochs!r}")
@@ -39,10 +56,21 @@ class SampleGrid(keras.callbacks.Callback):
         self.num_samples = num_samples
         self.seed = seed
         self.labels = labels
+        self.tensorboard_dir = tensorboard_dir
         self.paths = []
+        self._writer = None
 
     def on_train_begin(self, logs=None):
         os.makedirs(self.log_dir, exist_ok=True)
+        if self.tensorboard_dir and self._writer is None:
+            try:
+                from tensorboard.summary.writer.event_file_writer import EventFileWriter
+            except ImportError as error:
+                raise ImportError(
+                    "SampleGrid(tensorboard_dir=...) needs the tensorboard package: "
+                    "pip install tensorboard"
+                ) from error
+            self._writer = EventFileWriter(os.path.join(self.tensorboard_dir, "samples"))
         self._z = latents(self.num_samples, self.model.latent_dim, self.seed)
         if hasattr(self.model, "num_classes") and self.labels is None:
             self.labels = np.arange(self.num_samples) % self.model.num_classes
@@ -62,4 +90,23 @@ class SampleGrid(keras.callbacks.Callback):
             save_scatter(samples, path, title=title)
         else:
             save_image_grid(samples, path, title=title)
+            if self._writer is not None:
+                self._write_tensorboard_image(samples, epoch)
         self.paths.append(path)
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.flush()
+
+    def _write_tensorboard_image(self, samples, step):
+        from PIL import Image
+        from tensorboard.compat.proto import event_pb2, summary_pb2
+
+        grid = np.round(tile_images(samples) * 255.0).astype("uint8")
+        png = io.BytesIO()
+        Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(png, format="PNG")
+        image = summary_pb2.Summary.Image(height=grid.shape[0], width=grid.shape[1],
+                                          colorspace=grid.shape[-1],
+                                          encoded_image_string=png.getvalue())
+        summary = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag="samples", image=image)])
+        self._writer.add_event(event_pb2.Event(wall_time=time.time(), step=step, summary=summary))

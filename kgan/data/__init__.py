@@ -1,13 +1,28 @@
 """Data: the bundled offline digits, 2-D mixtures, image arrays and folders."""
 
 from kgan.data.digits import load_digits
-from kgan.data.images import images_from_array, load_image_folder
+from kgan.data.images import (
+    images_from_array,
+    load_image_folder,
+    load_paired_folder,
+    load_unpaired_folder,
+)
 from kgan.data.mixtures import gaussian_mixture, mixture_modes
+from kgan.data.pipeline import make_dataset
+from kgan.data.tfds import load_tfds
+from kgan.data.translation import domain_digits, paired_digits, unpaired_digits
 
 __all__ = [
     "gaussian_mixture",
     "images_from_array",
     "load_digits",
     "load_image_folder",
+    "load_paired_folder",
+    "load_tfds",
+    "load_unpaired_folder",
+    "make_dataset",
     "mixture_modes",
+    "domain_digits",
+    "paired_digits",
+    "unpaired_digits",
 ]

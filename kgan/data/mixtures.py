@@ -21,6 +21,7 @@ def _grid25():
 
 
 _MIXTURES = {"ring8": _ring8, "grid25": _grid25}
+MIXTURE_NAMES = tuple(_MIXTURES)
 
 
 def mixture_modes(name):

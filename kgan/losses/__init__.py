@@ -14,9 +14,35 @@ from kgan.losses.adversarial import (
     generator_wasserstein_loss,
     get_adversarial_loss,
 )
-from kgan.losses.penalties import gradient_penalty, interpolate
+from kgan.losses.bidirectional import (
+    discriminator_bidirectional_loss,
+    generator_bidirectional_loss,
+)
+from kgan.losses.penalties import gradient_penalty, interpolate, r1_penalty, r2_penalty
+from kgan.losses.reconstruction import (
+    attribute_classification_loss,
+    content_loss,
+    l1_loss,
+    total_variation_loss,
+)
+from kgan.losses.relativistic import (
+    discriminator_relativistic_loss,
+    generator_relativistic_loss,
+)
+from kgan.losses.semi_supervised import (
+    discriminator_semi_supervised_loss,
+    generator_feature_matching_loss,
+    generator_semi_supervised_loss,
+    masked_classification_loss,
+)
 
 __all__ = [
+    "discriminator_bidirectional_loss",
+    "generator_bidirectional_loss",
+    "discriminator_semi_supervised_loss",
+    "generator_feature_matching_loss",
+    "generator_semi_supervised_loss",
+    "masked_classification_loss",
     "ADVERSARIAL_LOSSES",
     "discriminator_hinge_loss",
     "discriminator_least_squares_loss",
@@ -31,4 +57,12 @@ __all__ = [
     "get_adversarial_loss",
     "gradient_penalty",
     "interpolate",
+    "r1_penalty",
+    "r2_penalty",
+    "discriminator_relativistic_loss",
+    "generator_relativistic_loss",
+    "attribute_classification_loss",
+    "content_loss",
+    "l1_loss",
+    "total_variation_loss",
 ]

@@ -48,16 +48,34 @@ def generator_non_saturating_loss(fake_logits):
     return ops.mean(ops.softplus(-fake_logits))
 
 
-def discriminator_least_squares_loss(real_logits, fake_logits, real_target=1.0, fake_target=0.0):
-    """LSGAN: ½ E[(D(x) − b)²] + ½ E[(D(G(z)) − a)²], with b=`real_target`, a=`fake_target`."""
-    return 0.5 * ops.mean(ops.square(real_logits - real_target)) + 0.5 * ops.mean(
-        ops.square(fake_logits - fake_target)
+def discriminator_least_squares_loss(real_logits, fake_logits, a=0.0, b=1.0):
+    """LSGAN discriminator loss: ½ E[(D(x) − b)²] + ½ E[(D(G(z)) − a)²].
+
+    Mao et al. 2017 name the targets a (for fake data), b (for real data) and c
+    (the value the generator wants the discriminator to give its samples, see
+    `generator_least_squares_loss`). Their two choices are a=0, b=1, c=1 (the
+    default, "0-1 coding") and a=−1, b=1, c=0 (b − c = 1, b − a = 2, which makes
+    the objective a Pearson χ² divergence).
+
+    Args:
+        real_logits: tensor `(batch, ...)`, raw discriminator outputs on real data.
+        fake_logits: tensor `(batch, ...)`, raw discriminator outputs on generated data.
+        a: float, default 0. Target for generated data.
+        b: float, default 1. Target for real data.
+    """
+    return 0.5 * ops.mean(ops.square(real_logits - b)) + 0.5 * ops.mean(
+        ops.square(fake_logits - a)
     )
 
 
-def generator_least_squares_loss(fake_logits, target=1.0):
-    """LSGAN: ½ E[(D(G(z)) − c)²], with c=`target`."""
-    return 0.5 * ops.mean(ops.square(fake_logits - target))
+def generator_least_squares_loss(fake_logits, c=1.0):
+    """LSGAN generator loss: ½ E[(D(G(z)) − c)²].
+
+    Args:
+        fake_logits: tensor `(batch, ...)`, raw discriminator outputs on generated data.
+        c: float, default 1. The value the generator wants D to give its samples.
+    """
+    return 0.5 * ops.mean(ops.square(fake_logits - c))
 
 
 def discriminator_hinge_loss(real_logits, fake_logits):

@@ -31,3 +31,46 @@ def gradient_penalty(gradients, target_norm=1.0):
     # The epsilon keeps the gradient of the norm finite where it is zero.
     norms = ops.sqrt(squared + 1e-12)
     return ops.mean(ops.square(norms - target_norm))
+
+
+def _mean_squared_norm(gradients):
+    batch = ops.shape(gradients)[0]
+    return ops.mean(ops.sum(ops.square(ops.reshape(gradients, (batch, -1))), axis=-1))
+
+
+def r1_penalty(real_gradients):
+    """R1: E_x[‖∇D(x)‖₂²] on real samples, the zero-centred gradient penalty.
+
+    A model adds `gamma / 2 · r1_penalty` to the discriminator loss (the
+    StyleGAN convention).
+
+    Args:
+        real_gradients: tensor `(batch, ...)`, the discriminator's gradient with
+            respect to real inputs (see `kgan.backend.input_gradients`).
+
+    Returns:
+        Scalar: the mean over the batch of the squared gradient norm.
+
+    Reference:
+        Mescheder et al. 2018, "Which Training Methods for GANs do actually
+        Converge?".
+    """
+    return _mean_squared_norm(real_gradients)
+
+
+def r2_penalty(fake_gradients):
+    """R2: E_z[‖∇D(G(z))‖₂²] on generated samples, the zero-centred penalty on fakes.
+
+    Args:
+        fake_gradients: tensor `(batch, ...)`, the discriminator's gradient with
+            respect to generated inputs.
+
+    Returns:
+        Scalar: the mean over the batch of the squared gradient norm.
+
+    Reference:
+        Mescheder et al. 2018, "Which Training Methods for GANs do actually
+        Converge?"; Huang et al. 2024, "The GAN is dead; long live the GAN! A
+        Modern Baseline GAN" (R1 + R2 in R3GAN).
+    """
+    return _mean_squared_norm(fake_gradients)

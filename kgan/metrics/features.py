@@ -7,13 +7,46 @@ from kgan.metrics.kid import kid
 from kgan.metrics.precision_recall import precision_recall
 
 FEATURE_METRICS = ("fid", "kid", "kid_std", "precision", "recall")
+EXTRACTORS = ("digits", "fid_inception", "inception_keras")
+
+
+def feature_extractor(name, **kwargs):
+    """A feature extractor by name: images → features `(n, d)` (float64 numpy).
+
+    Args:
+        name: `"digits"` (`DigitsFeatureExtractor`, the shipped digits classifier,
+            "FID-digits"), `"fid_inception"` (`FIDInceptionExtractor`, the FID
+            Inception network: comparable to published FIDs) or
+            `"inception_keras"` (`KerasInceptionExtractor`, not comparable).
+        **kwargs: passed to the extractor's constructor (e.g. `resize="clean"`,
+            `weights=...`, `batch_size=...`).
+
+    Every extractor has `name` and `protocol` attributes, which
+    `reference_statistics` puts into its cache key.
+
+    Example:
+        >>> extractor = feature_extractor("fid_inception", resize="clean")
+        >>> extractor.name, extractor.protocol
+        ('fid_inception', 'clean-299')
+    """
+    # Imported here: kgan.metrics.digits imports this module.
+    from kgan.metrics.digits import DigitsFeatureExtractor
+    from kgan.metrics.inception import FIDInceptionExtractor, KerasInceptionExtractor
+
+    classes = dict(zip(EXTRACTORS, (DigitsFeatureExtractor, FIDInceptionExtractor,
+                                    KerasInceptionExtractor), strict=True))
+    if name not in classes:
+        raise ValueError(f"name must be one of {EXTRACTORS}. Received: name={name!r}")
+    return classes[name](**kwargs)
 
 
 class FeatureEvaluator:
     """Scores samples against reference features with a given feature extractor.
 
     Args:
-        extractor: callable, images `(n, ...)` → features `(n, d)` (numpy).
+        extractor: callable, images `(n, ...)` → features `(n, d)` (numpy), or
+            the name of one (`"digits"`, `"fid_inception"`, `"inception_keras"`;
+            see `feature_extractor`).
         reference_features: array `(n_ref, d)`, the reference set's features.
         metrics: tuple of names from `"fid"`, `"kid"` (with `"kid_std"`),
             `"precision"`, `"recall"`; default `("fid", "kid")`.
@@ -32,7 +65,7 @@ class FeatureEvaluator:
         unknown = sorted(set(metrics) - set(FEATURE_METRICS))
         if unknown:
             raise ValueError(f"metrics must be among {FEATURE_METRICS}. Received: {unknown}")
-        self.extractor = extractor
+        self.extractor = feature_extractor(extractor) if isinstance(extractor, str) else extractor
         self.reference_features = np.asarray(reference_features, np.float64)
         self.metrics = tuple(metrics)
         self.suffix = suffix

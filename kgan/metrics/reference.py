@@ -16,8 +16,22 @@ def default_cache_dir():
     return os.path.join(keras_home, "kgan", "statistics")
 
 
+def extractor_key(extractor):
+    """The cache-key string of an extractor: a string as it is, or for an
+    extractor object `"<name>-<protocol>"` (e.g. `"fid_inception-clean-299"`:
+    network and resize protocol)."""
+    if isinstance(extractor, str):
+        return extractor
+    if not (isinstance(getattr(extractor, "name", None), str)
+            and isinstance(getattr(extractor, "protocol", None), str)):
+        raise ValueError("extractor must be a string or an extractor with `name` and `protocol` "
+                         f"strings (see kgan.metrics.feature_extractor). Received: {extractor!r}")
+    return f"{extractor.name}-{extractor.protocol}"
+
+
 def statistics_path(dataset, extractor, protocol, cache_dir=None):
     """The cache file of one (data set, extractor, protocol) triple."""
+    extractor = extractor_key(extractor)
     parts = []
     for name, value in (("dataset", dataset), ("extractor", extractor), ("protocol", protocol)):
         if not isinstance(value, str) or not value:
@@ -37,7 +51,10 @@ def reference_statistics(dataset, extractor, protocol, compute, cache_dir=None,
     of samples, split), since any change makes the statistics incomparable.
 
     Args:
-        dataset, extractor, protocol: non-empty strings, the cache key.
+        dataset, extractor, protocol: the cache key: non-empty strings, where
+            `extractor` may also be an extractor object (`feature_extractor(...)`,
+            `DigitsFeatureExtractor`, ...), keyed by its name and its resize
+            protocol (`extractor_key`). `compute` must use that same extractor.
         compute: callable returning the reference features, as one array
             `(n, d)` or an iterable of batches `(n_i, d)` (streamed).
         cache_dir: str, default `default_cache_dir()`.
@@ -46,6 +63,7 @@ def reference_statistics(dataset, extractor, protocol, compute, cache_dir=None,
     Returns:
         dict with `mu`, `sigma`, `count`, `features` (array or None) and `path`.
     """
+    extractor = extractor_key(extractor)
     path = statistics_path(dataset, extractor, protocol, cache_dir)
     if os.path.exists(path):
         with np.load(path) as stored:

@@ -6,7 +6,15 @@ import keras
 import numpy as np
 from keras import ops
 
-from kgan.losses import discriminator_minimax_loss, get_adversarial_loss
+from kgan.augment import get as get_augment
+from kgan.backend import input_gradients
+from kgan.losses import (
+    discriminator_minimax_loss,
+    generator_feature_matching_loss,
+    get_adversarial_loss,
+    r1_penalty,
+    r2_penalty,
+)
 from kgan.training.adversarial_model import AdversarialModel
 
 
@@ -44,6 +52,51 @@ def _shape(network, attribute):
     return tuple(shape[0] if isinstance(shape, list) else shape)
 
 
+def _check_least_squares_targets(targets, loss):
+    if targets is None:
+        return None
+    if loss != "least_squares":
+        raise ValueError(
+            "least_squares_targets applies to loss='least_squares' only. "
+            f"Received: loss={loss!r}, least_squares_targets={targets!r}"
+        )
+    if (
+        not isinstance(targets, (tuple, list))
+        or len(targets) != 3
+        or not all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in targets)
+    ):
+        raise ValueError(
+            "least_squares_targets must be three numbers (a, b, c), e.g. (0, 1, 1) or "
+            f"(-1, 1, 0). Received: least_squares_targets={targets!r}"
+        )
+    return tuple(float(t) for t in targets)
+
+
+def _feature_discriminator(discriminator, layer_name):
+    """`x → f(x)`, the output of the discriminator layer `layer_name`, sharing its weights."""
+    if layer_name is None:
+        return None
+    if len(getattr(discriminator, "inputs", None) or ()) != 1:
+        raise ValueError(
+            "feature_matching_layer needs a Functional discriminator (built with keras.Input) "
+            f"with one input, the samples. Received: a {type(discriminator).__name__} with "
+            f"inputs {getattr(discriminator, 'inputs', None)}."
+        )
+    names = [layer.name for layer in discriminator.layers[1:]]
+    if layer_name not in names:
+        raise ValueError(
+            f"feature_matching_layer must name a layer of the discriminator, one of {names}. "
+            f"Received: feature_matching_layer={layer_name!r}"
+        )
+    output = discriminator.get_layer(layer_name).output
+    return keras.Model(discriminator.inputs, output, name="feature_discriminator")
+
+
+def _squared_distance(variables, averages):
+    """Σ ‖θ − θ̄‖² over paired variables."""
+    return sum(ops.sum(ops.square(v - a)) for v, a in zip(variables, averages))
+
+
 @keras.saving.register_keras_serializable(package="kgan")
 class GAN(AdversarialModel):
     """Generative adversarial network: G(z) against a discriminator D(x).
@@ -61,6 +114,41 @@ class GAN(AdversarialModel):
         label_smoothing: float in [0, 1), default 0. One-sided label smoothing:
             real targets become `1 - label_smoothing` (minimax and
             non-saturating losses only).
+        least_squares_targets: None (default) or `(a, b, c)`, the LSGAN
+            targets of Mao et al. 2017 (`loss="least_squares"` only): D is
+            pushed to a on generated and b on real samples, G wants D to give c
+            (see `kgan.losses.discriminator_least_squares_loss`). None means the
+            paper's (0, 1, 1); its other choice is (−1, 1, 0).
+        feature_matching_layer: str or None, default None. Name of an
+            intermediate discriminator layer f (a Functional discriminator);
+            the generator then minimises feature matching (Salimans et al.
+            2016) instead of its adversarial loss: ‖E f(x) − E f(G(z))‖² over
+            the batch, divided by the number of features
+            (`kgan.losses.generator_feature_matching_loss`).
+        historical_averaging: float ≥ 0, default 0. Weight w of historical
+            averaging (Salimans et al. 2016): each player adds w·‖θ − θ̄‖² to
+            its loss (logged as `d_hist` / `g_hist`, included in `d_loss` /
+            `g_loss`), θ̄ the average of its trainable parameters at the end of
+            every past train step and at construction, kept in the model's
+            non-trainable variables `discriminator_history` /
+            `generator_history` (saved, restored, threaded by JAX).
+        r1_gamma: float ≥ 0, default 0. Weight γ of the R1 penalty on real
+            samples; the discriminator minimises its loss + γ/2 · R1 (logged
+            as `r1`). 0 disables it.
+        r2_gamma: float ≥ 0, default 0. Weight of the R2 penalty on generated
+            samples, γ/2 · R2 (logged as `r2`).
+        reg_interval: int ≥ 1, default 1. With 1 the penalties join every
+            discriminator step; with k > 1 they are lazy (StyleGAN2): their own
+            step every k train steps, scaled by k, with the discriminator's
+            optimizer corrected (see `kgan.training.AdversarialModel`).
+        ema_decay, ema_half_life_images: generator EMA, see
+            `kgan.training.AdversarialModel`; `generate()` then samples the EMA.
+        augment: None (default), a policy string such as
+            `"color,translation,cutout"` (→ `kgan.augment.DiffAugment`), or a
+            `kgan.augment.DiffAugment` / `AdaptiveAugment`. Differentiable
+            augmentation of every discriminator input, real and fake, in both
+            phases, with parameters drawn per sample in `sample_noise` (image
+            samples only). `AdaptiveAugment` adds the logs `ada_p`, `ada_rt`.
         seed: int or None. Seed of the in-step random generator.
 
     Data: `fit(x)` with `x` of shape `(num_samples, *sample_shape)`, matching the
@@ -88,10 +176,24 @@ class GAN(AdversarialModel):
         loss="non_saturating",
         d_steps=1,
         label_smoothing=0.0,
+        least_squares_targets=None,
+        feature_matching_layer=None,
+        historical_averaging=0.0,
+        r1_gamma=0.0,
+        r2_gamma=0.0,
+        reg_interval=1,
+        augment=None,
         seed=None,
         **kwargs,
     ):
         check_latent_dim(latent_dim)
+        for name, gamma in (("r1_gamma", r1_gamma), ("r2_gamma", r2_gamma)):
+            if not isinstance(gamma, (int, float)) or isinstance(gamma, bool) or gamma < 0:
+                raise ValueError(f"{name} must be a number ≥ 0. Received: {name}={gamma!r}")
+        if not isinstance(reg_interval, int) or isinstance(reg_interval, bool) or reg_interval < 1:
+            raise ValueError(
+                f"reg_interval must be an integer ≥ 1. Received: reg_interval={reg_interval!r}"
+            )
         d_loss_fn, g_loss_fn = get_adversarial_loss(loss)
         if not 0.0 <= label_smoothing < 1.0:
             raise ValueError(
@@ -107,9 +209,26 @@ class GAN(AdversarialModel):
         self.latent_dim = latent_dim
         self.loss_name = loss
         self.label_smoothing = float(label_smoothing)
+        self.r1_gamma = float(r1_gamma)
+        self.r2_gamma = float(r2_gamma)
+        self.reg_interval = reg_interval
+        penalties = tuple(n for n, g in (("r1", self.r1_gamma), ("r2", self.r2_gamma)) if g)
+        self.log_names = self.log_names + penalties
+        self.uses_input_gradients = self.uses_input_gradients or bool(penalties)
         self._d_loss_fn = d_loss_fn
         self._g_loss_fn = g_loss_fn
         self._check_networks()
+        self._init_improved_techniques(
+            least_squares_targets, feature_matching_layer, historical_averaging
+        )
+        self.augment = get_augment(augment)
+        if self.augment is not None:
+            if len(self.sample_shape) != 3:
+                raise ValueError(
+                    "augment needs image samples (height, width, channels). Received: "
+                    f"augment={augment!r} for samples of shape {self.sample_shape}."
+                )
+            self.log_names = self.log_names + self.augment.log_names
 
     def _check_networks(self):
         g_in = _shape(self.generator, "input_shape")
@@ -127,6 +246,79 @@ class GAN(AdversarialModel):
                 "The generator's output shape must match the discriminator's input shape. "
                 f"Received: generator output {g_out}, discriminator input {d_in}."
             )
+
+    def _init_improved_techniques(
+        self, least_squares_targets, feature_matching_layer, historical_averaging
+    ):
+        """Validates and sets up Salimans et al.'s techniques and the LSGAN targets."""
+        self.least_squares_targets = _check_least_squares_targets(
+            least_squares_targets, self.loss_name
+        )
+        d_loss_kwargs, g_loss_kwargs = {}, {}
+        if self.label_smoothing:
+            d_loss_kwargs["label_smoothing"] = self.label_smoothing
+        if self.least_squares_targets is not None:
+            a, b, c = self.least_squares_targets
+            d_loss_kwargs.update(a=a, b=b)
+            g_loss_kwargs["c"] = c
+        self._d_loss_kwargs, self._g_loss_kwargs = d_loss_kwargs, g_loss_kwargs
+        if (
+            not isinstance(historical_averaging, (int, float))
+            or isinstance(historical_averaging, bool)
+            or historical_averaging < 0
+        ):
+            raise ValueError(
+                "historical_averaging must be a number ≥ 0. "
+                f"Received: historical_averaging={historical_averaging!r}"
+            )
+        for name, value, methods in (
+            ("feature_matching_layer", feature_matching_layer, ("generator_loss",)),
+            ("historical_averaging", historical_averaging, ("discriminator_loss", "generator_loss")),
+        ):
+            replaced = [m for m in methods if getattr(type(self), m) is not getattr(GAN, m)]
+            if value and replaced:
+                raise ValueError(
+                    f"{name} is part of GAN's own losses, and {type(self).__name__} replaces "
+                    f"{replaced}. Received: {name}={value!r}"
+                )
+        self.feature_matching_layer = feature_matching_layer
+        self.feature_discriminator = _feature_discriminator(
+            self.discriminator, feature_matching_layer
+        )
+        self.historical_averaging = float(historical_averaging)
+        self.discriminator_history, self.generator_history = [], []
+        self.historical_count = None
+        if self.historical_averaging:
+            # θ̄ starts at the initial parameters: one value averaged so far.
+            self.historical_count = keras.Variable(
+                1.0, trainable=False, name="historical_count"
+            )
+            for history, variables in (
+                (self.discriminator_history, self.discriminator_variables),
+                (self.generator_history, self.generator_variables),
+            ):
+                for variable in variables:
+                    history.append(
+                        keras.Variable(
+                            ops.convert_to_numpy(variable),
+                            trainable=False,
+                            name=variable.name + "_history",
+                        )
+                    )
+            self.log_names = self.log_names + ("d_hist", "g_hist")
+
+    def adversarial_step(self, data):
+        logs = super().adversarial_step(data)
+        if self.historical_averaging:
+            # θ̄ ← θ̄ + (θ − θ̄) / n: the running mean of the parameters after each step.
+            count = self.historical_count + 1.0
+            for average, variable in zip(
+                self.discriminator_history + self.generator_history,
+                self.discriminator_variables + self.generator_variables,
+            ):
+                average.assign(average + (variable - average) / count)
+            self.historical_count.assign(count)
+        return logs
 
     @property
     def sample_shape(self):
@@ -155,7 +347,18 @@ class GAN(AdversarialModel):
     # ------------------------------------------------------------ losses
     def sample_noise(self, batch):
         batch_size = ops.shape(batch["real"])[0]
-        return {"z": keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)}
+        noise = {"z": keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)}
+        if self.augment is not None:
+            for role in ("real", "fake"):
+                noise["augment_" + role] = self.augment.sample(batch["real"], self.seed_generator)
+        return noise
+
+    def augmented(self, samples, noise, role):
+        """`samples` through `self.augment` with the parameters `sample_noise`
+        drew for `role` (`"real"` or `"fake"`); unchanged without augment."""
+        if self.augment is None:
+            return samples
+        return self.augment.transform(samples, noise["augment_" + role])
 
     def discriminator_logits(self, batch, samples):
         return self.discriminator(samples, training=True)
@@ -165,17 +368,50 @@ class GAN(AdversarialModel):
 
     def discriminator_loss(self, batch, noise):
         fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
-        real_logits = self.discriminator_logits(batch, batch["real"])
-        fake_logits = self.discriminator_logits(batch, fake)
-        if self.label_smoothing:
-            loss = self._d_loss_fn(real_logits, fake_logits, label_smoothing=self.label_smoothing)
-        else:
-            loss = self._d_loss_fn(real_logits, fake_logits)
-        return loss, {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
+        real_logits = self.discriminator_logits(batch, self.augmented(batch["real"], noise, "real"))
+        fake_logits = self.discriminator_logits(batch, self.augmented(fake, noise, "fake"))
+        loss = self._d_loss_fn(real_logits, fake_logits, **self._d_loss_kwargs)
+        logs = {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
+        if self.historical_averaging:
+            logs["d_hist"] = _squared_distance(self.discriminator_variables, self.discriminator_history)
+            loss = loss + self.historical_averaging * logs["d_hist"]
+        if self.augment is not None:
+            logs.update(self.augment.observe(real_logits))
+        return loss, logs
 
     def generator_loss(self, batch, noise):
-        fake_logits = self.discriminator_logits(batch, self.generate_for_batch(batch, noise))
-        return self._g_loss_fn(fake_logits), {}
+        fake = self.augmented(self.generate_for_batch(batch, noise), noise, "fake")
+        if self.feature_discriminator is None:
+            loss = self._g_loss_fn(self.discriminator_logits(batch, fake), **self._g_loss_kwargs)
+        else:
+            real = self.augmented(batch["real"], noise, "real")
+            loss = generator_feature_matching_loss(
+                ops.stop_gradient(self.feature_discriminator(real, training=True)),
+                self.feature_discriminator(fake, training=True),
+            )
+        if not self.historical_averaging:
+            return loss, {}
+        distance = _squared_distance(self.generator_variables, self.generator_history)
+        return loss + self.historical_averaging * distance, {"g_hist": distance}
+
+    @property
+    def d_reg_interval(self):
+        return self.reg_interval if (self.r1_gamma or self.r2_gamma) else None
+
+    def discriminator_regularizer(self, batch, noise):
+        """γ1/2 · R1 on the real batch + γ2/2 · R2 on generated samples."""
+        def logits(samples):
+            return self.discriminator_logits(batch, samples)
+
+        loss, logs = 0.0, {}
+        if self.r1_gamma:
+            logs["r1"] = r1_penalty(input_gradients(logits, batch["real"]))
+            loss = loss + 0.5 * self.r1_gamma * logs["r1"]
+        if self.r2_gamma:
+            fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
+            logs["r2"] = r2_penalty(input_gradients(logits, fake))
+            loss = loss + 0.5 * self.r2_gamma * logs["r2"]
+        return loss, logs
 
     # ------------------------------------------------------------ sampling
     def call(self, z, training=False):
@@ -214,6 +450,13 @@ class GAN(AdversarialModel):
                 "latent_dim": self.latent_dim,
                 "loss": self.loss_name,
                 "label_smoothing": self.label_smoothing,
+                "least_squares_targets": self.least_squares_targets,
+                "feature_matching_layer": self.feature_matching_layer,
+                "historical_averaging": self.historical_averaging,
+                "r1_gamma": self.r1_gamma,
+                "r2_gamma": self.r2_gamma,
+                "reg_interval": self.reg_interval,
+                "augment": keras.saving.serialize_keras_object(self.augment),
             }
         )
         return config

@@ -14,7 +14,10 @@ class WGANGP(GAN):
 
     The critic minimises E[D(G(z))] − E[D(x)] + λ E[(‖∇D(x̂)‖₂ − 1)²] at points
     x̂ = α x + (1 − α) G(z), with α ~ U[0, 1] drawn per sample; the generator
-    minimises −E[D(G(z))]. The critic must not use BatchNorm (the penalty is
+    minimises −E[D(G(z))]. With `augment`, x and G(z) are the augmented
+    batches the critic scores, so x̂ lies between them and the penalty
+    constrains the critic on the augmented data it is trained on (no gradient
+    through the augmentation). The critic must not use BatchNorm (the penalty is
     per sample); use layer normalisation or none.
 
     Args:
@@ -24,6 +27,7 @@ class WGANGP(GAN):
         gp_weight: float ≥ 0, default 10 (λ).
         d_steps: int ≥ 1, default 5 (critic updates per generator update).
         seed: int or None.
+        augment: as in `kgan.models.GAN` (keyword).
 
     Example:
         >>> g = kgan.networks.mlp_generator(latent_dim=8, output_dim=2)
@@ -69,14 +73,18 @@ class WGANGP(GAN):
         return noise
 
     def discriminator_loss(self, batch, noise):
-        fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
-        real_logits = self.discriminator_logits(batch, batch["real"])
+        real = self.augmented(batch["real"], noise, "real")
+        fake = self.augmented(ops.stop_gradient(self.generate_for_batch(batch, noise)), noise, "fake")
+        real_logits = self.discriminator_logits(batch, real)
         fake_logits = self.discriminator_logits(batch, fake)
-        mixed = interpolate(batch["real"], fake, noise["alpha"])
+        mixed = interpolate(real, fake, noise["alpha"])
         gradients = input_gradients(lambda x: self.discriminator_logits(batch, x), mixed)
         gp = gradient_penalty(gradients)
         loss = self._d_loss_fn(real_logits, fake_logits) + self.gp_weight * gp
-        return loss, {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits), "gp": gp}
+        logs = {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits), "gp": gp}
+        if self.augment is not None:
+            logs.update(self.augment.observe(real_logits))
+        return loss, logs
 
     def get_config(self):
         config = super().get_config()

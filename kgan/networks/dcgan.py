@@ -7,6 +7,8 @@ output, LeakyReLU(0.2) in the discriminator, weights from N(0, 0.02).
 
 import keras
 
+from kgan.layers.spectral_normalization import SpectralNormalization
+
 _NORMALIZATIONS = ("batch", "layer", None)
 
 
@@ -83,6 +85,7 @@ def dcgan_discriminator(
     base_filters=64,
     normalization="batch",
     include_head=True,
+    spectral_norm=False,
     name="discriminator",
 ):
     """DCGAN discriminator: [Conv(4, 2) norm LeakyReLU(0.2)]… → flatten → logit.
@@ -95,6 +98,12 @@ def dcgan_discriminator(
             whose penalty needs per-sample outputs) or None. Never on the first layer.
         include_head: bool, default True. False returns the flattened features
             instead of the logit (for a projection discriminator).
+        spectral_norm: bool, default False. Wrap every convolution and the head
+            in `kgan.layers.SpectralNormalization` (Miyato et al. 2018, who
+            use no other normalisation: combine with `normalization=None`).
+
+    The flattened features are the layer named `features` (e.g. for
+    `feature_matching_layer` of `kgan.models.GAN`).
 
     Returns:
         `keras.Model`: images `(batch, *image_shape)` → logits `(batch, 1)`, or
@@ -107,18 +116,26 @@ def dcgan_discriminator(
     image_shape = tuple(image_shape)
     if len(image_shape) != 3 or image_shape[0] != image_shape[1]:
         raise ValueError(f"image_shape must be (size, size, channels). Received: {image_shape!r}")
+    if not isinstance(spectral_norm, bool):
+        raise ValueError(
+            f"spectral_norm must be True or False. Received: spectral_norm={spectral_norm!r}"
+        )
+
+    def weighted(layer):
+        return SpectralNormalization(layer) if spectral_norm else layer
+
     _, steps = _base_size(image_shape[0])
     x = keras.Input(image_shape, name="images")
     h, filters = x, base_filters
     for step in range(steps):
-        h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=_init())(
-            h
-        )
+        h = weighted(
+            keras.layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=_init())
+        )(h)
         if step > 0:
             h = _normalize(h, normalization)
         h = keras.layers.LeakyReLU(0.2)(h)
         filters *= 2
-    h = keras.layers.Flatten()(h)
+    h = keras.layers.Flatten(name="features")(h)
     if include_head:
-        h = keras.layers.Dense(1, kernel_initializer=_init())(h)
+        h = weighted(keras.layers.Dense(1, kernel_initializer=_init()))(h)
     return keras.Model(x, h, name=name)

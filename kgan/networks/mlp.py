@@ -2,6 +2,8 @@
 
 import keras
 
+from kgan.layers.spectral_normalization import SpectralNormalization
+
 
 def _check_positive(**values):
     for name, value in values.items():
@@ -29,20 +31,34 @@ def mlp_generator(latent_dim, output_dim, width=256, depth=3, name="generator"):
     return keras.Model(z, keras.layers.Dense(output_dim)(h), name=name)
 
 
-def mlp_discriminator(input_dim, width=256, depth=3, name="discriminator"):
+def mlp_discriminator(input_dim, width=256, depth=3, spectral_norm=False, name="discriminator"):
     """A LeakyReLU(0.2) MLP discriminator with one logit output.
+
+    The hidden activations are named `hidden_1` … `hidden_<depth>` (e.g. for
+    `feature_matching_layer` of `kgan.models.GAN`).
 
     Args:
         input_dim: int > 0, sample size.
         width: int, hidden units per layer, default 256.
         depth: int, hidden layers, default 3.
+        spectral_norm: bool, default False. Wrap every Dense layer in
+            `kgan.layers.SpectralNormalization` (Miyato et al. 2018).
 
     Returns:
         `keras.Model`: `(batch, input_dim)` → logits `(batch, 1)`.
     """
     _check_positive(input_dim=input_dim, width=width, depth=depth)
+    if not isinstance(spectral_norm, bool):
+        raise ValueError(
+            f"spectral_norm must be True or False. Received: spectral_norm={spectral_norm!r}"
+        )
+
+    def dense(units):
+        layer = keras.layers.Dense(units)
+        return SpectralNormalization(layer) if spectral_norm else layer
+
     x = keras.Input((input_dim,), name="x")
     h = x
-    for _ in range(depth):
-        h = keras.layers.LeakyReLU(0.2)(keras.layers.Dense(width)(h))
-    return keras.Model(x, keras.layers.Dense(1)(h), name=name)
+    for i in range(depth):
+        h = keras.layers.LeakyReLU(0.2, name=f"hidden_{i + 1}")(dense(width)(h))
+    return keras.Model(x, dense(1)(h), name=name)

@@ -4,8 +4,9 @@ import copy
 
 import keras
 import numpy as np
+from keras import ops
 
-from kgan.backend import TrainStep, update
+from kgan.backend import TrainStep, run_if, update
 from kgan.training.adversarial_optimizer import AdversarialOptimizer
 
 
@@ -17,6 +18,103 @@ def _check_built(network, role):
             f"{role} must be built before it is given to a GAN (create it with keras.Input "
             f"or call {role}.build(input_shape)). Received an unbuilt model {network.name!r}."
         )
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_ema(ema_decay, ema_half_life_images):
+    if ema_decay is not None and ema_half_life_images is not None:
+        raise ValueError(
+            "ema_decay and ema_half_life_images are two ways to set the same decay; give one. "
+            f"Received: ema_decay={ema_decay!r}, ema_half_life_images={ema_half_life_images!r}"
+        )
+    if ema_decay is not None and not (_is_number(ema_decay) and 0.0 < ema_decay < 1.0):
+        raise ValueError(f"ema_decay must be a float in (0, 1). Received: ema_decay={ema_decay!r}")
+    if ema_half_life_images is not None and not (
+        _is_number(ema_half_life_images) and ema_half_life_images > 0
+    ):
+        raise ValueError(
+            "ema_half_life_images must be a number > 0 (images). "
+            f"Received: ema_half_life_images={ema_half_life_images!r}"
+        )
+
+
+def _frozen_copy(generator):
+    """A non-trainable clone of `generator` that starts from its weights."""
+    copy_ = keras.models.clone_model(generator)
+    if not copy_.built:
+        raise ValueError(
+            "The generator EMA needs a generator that keras.models.clone_model rebuilds "
+            f"(a Functional or Sequential model). Received {type(generator).__name__} "
+            f"{generator.name!r}, whose clone is not built."
+        )
+    copy_.set_weights(generator.get_weights())
+    copy_.trainable = False
+    return copy_
+
+
+@keras.saving.register_keras_serializable(package="kgan")
+class _ScaledSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """A learning-rate schedule multiplied by a constant `factor`.
+
+    Used for StyleGAN2's lazy-regularisation correction of a scheduled
+    learning rate.
+
+    Args:
+        schedule: `keras.optimizers.schedules.LearningRateSchedule`.
+        factor: float > 0.
+    """
+
+    def __init__(self, schedule, factor):
+        self.schedule = schedule
+        self.factor = float(factor)
+
+    def __call__(self, step):
+        return self.schedule(step) * self.factor
+
+    def get_config(self):
+        return {
+            "schedule": keras.saving.serialize_keras_object(self.schedule),
+            "factor": self.factor,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["schedule"] = keras.saving.deserialize_keras_object(config["schedule"])
+        return cls(**config)
+
+
+def _lazy_regularization_optimizer(optimizer, interval):
+    """A copy of `optimizer` corrected for a lazy regulariser every `interval` steps.
+
+    With lazy regularisation a network takes k main steps and one regulariser
+    step every k train steps, k + 1 optimizer steps where a plain run takes k.
+    StyleGAN2 (Karras et al. 2020, Appendix B) keeps the optimizer's time scale
+    by multiplying the learning rate by c = k / (k + 1) and raising Adam's
+    β1 and β2 to the power c.
+
+    Args:
+        optimizer: `keras.optimizers.Optimizer` (not modified).
+        interval: int k > 1.
+
+    Returns:
+        A new, unbuilt optimizer of the same class.
+    """
+    ratio = interval / (interval + 1)
+    config = optimizer.get_config()
+    learning_rate = config["learning_rate"]
+    if isinstance(learning_rate, dict):  # a serialised schedule
+        schedule = keras.optimizers.schedules.deserialize(learning_rate)
+        config["learning_rate"] = _ScaledSchedule(schedule, ratio)
+    else:
+        config["learning_rate"] = learning_rate * ratio
+    for beta in ("beta_1", "beta_2"):
+        if beta in config:
+            config[beta] = config[beta] ** ratio
+    return type(optimizer).from_config(config)
 
 
 class AdversarialModel(TrainStep, keras.Model):
@@ -33,16 +131,55 @@ class AdversarialModel(TrainStep, keras.Model):
     - `log_names`: every name it reports (`"d_loss"` and `"g_loss"` are the
       totals and are added by this class).
 
-    This class owns the schedule (`d_steps` discriminator updates, then one
-    generator update, per batch), the optimizers, the trackers, the random seed
-    and saving. Each train step runs on whichever backend Keras uses, through
-    `kgan.backend.update`.
+    Optionally, regularisers as in StyleGAN2 (Karras et al. 2020):
+
+    - `discriminator_regularizer(batch, noise) -> (loss, logs)` and
+      `generator_regularizer(batch, noise) -> (loss, logs)`, enabled by the
+      properties `d_reg_interval` / `g_reg_interval` (None: no regulariser;
+      an int k ≥ 1 otherwise). With k = 1 the regulariser's loss is added to
+      that side's main loss. With k > 1 (lazy regularisation) it is its own
+      optimizer step, on its own fresh noise, every k train steps (at steps
+      0, k, 2k, ... of `optimizer.iterations`), with the loss multiplied by k;
+      `compile()` then corrects that side's optimizer (learning rate × k/(k+1),
+      β1 and β2 raised to k/(k+1)). `d_loss` and `g_loss` report the main
+      (adversarial) losses without the regulariser, whose logs have their own
+      names; a lazy regulariser's logs average over the steps where it ran.
+
+    This class owns the schedule (per batch: `d_steps` discriminator updates,
+    the lazy discriminator regulariser when due, one generator update, the
+    lazy generator regulariser when due, the generator EMA update), the
+    optimizers, the trackers, the random seed and saving. Each train step runs
+    on whichever backend Keras uses, through `kgan.backend.update` and, for
+    interval-gated phases, `kgan.backend.run_if` (which survives JAX jit and
+    `tf.function`).
+
+    Generator EMA: with `ema_decay` or `ema_half_life_images`, the model keeps
+    `generator_ema`, a non-trainable clone of the generator updated after the
+    generator phases of every train step, `ema = decay·ema + (1 − decay)·w`
+    for trainable weights; non-trainable weights (BatchNorm statistics) are
+    copied, as in StyleGAN2-ADA. It is tracked by the model, so JAX threads
+    it through the compiled step and `.keras` files and checkpoints store it,
+    and `sampling_generator` returns it (`generate()`, `SampleGrid`,
+    `MetricsCallback` and export use it). Keras' own optimizer EMA
+    (`use_ema=True` with `keras.callbacks.SwapEMAWeights`) does not serve a
+    GAN: it keeps no second network, so sampling the average means swapping
+    it into the live generator; `fit()` ends by overwriting the trained
+    weights with the average (`finalize_variable_values`), which breaks a
+    resumed run; it averages trainable variables only; and its momentum is
+    per optimizer step, not per image.
 
     Args:
         generator: built `keras.Model`.
         discriminator: built `keras.Model`.
         d_steps: int ≥ 1, default 1. Discriminator (critic) updates per generator
             update. Each uses the same real batch and fresh noise.
+        ema_decay: float in (0, 1) or None, default None. Per-step decay of the
+            generator EMA (e.g. 0.999).
+        ema_half_life_images: float > 0 or None, default None. The EMA's
+            half-life in training images (StyleGAN's `ema_kimg` × 1000): the
+            per-step decay is `0.5 ** (batch_size / ema_half_life_images)`,
+            computed in the step from the size of `batch["real"]`. Exclusive
+            with `ema_decay`.
         seed: int or None, default None. Seed of the model's
             `keras.random.SeedGenerator`, the only source of randomness in a step.
     """
@@ -52,15 +189,29 @@ class AdversarialModel(TrainStep, keras.Model):
     # (penalties): torch.compile cannot do double backward.
     uses_input_gradients = False
 
-    def __init__(self, generator, discriminator, d_steps=1, seed=None, **kwargs):
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        d_steps=1,
+        ema_decay=None,
+        ema_half_life_images=None,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         _check_built(generator, "generator")
         _check_built(discriminator, "discriminator")
         if not isinstance(d_steps, int) or isinstance(d_steps, bool) or d_steps < 1:
             raise ValueError(f"d_steps must be an integer ≥ 1. Received: d_steps={d_steps!r}")
+        _check_ema(ema_decay, ema_half_life_images)
         self.generator = generator
         self.discriminator = discriminator
         self.d_steps = d_steps
+        self.ema_decay = ema_decay
+        self.ema_half_life_images = ema_half_life_images
+        enabled = ema_decay is not None or ema_half_life_images is not None
+        self.generator_ema = _frozen_copy(generator) if enabled else None
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self._trackers = {}
@@ -81,13 +232,33 @@ class AdversarialModel(TrainStep, keras.Model):
         raise NotImplementedError(f"{type(self).__name__} must define generator_loss().")
 
     @property
-    def sampling_generator(self):
-        """The generator used for sampling (`generate()`, callbacks, export).
+    def d_reg_interval(self):
+        """None (no discriminator regulariser) or the int k ≥ 1 at which
+        `discriminator_regularizer` runs (k = 1: inside the main loss)."""
+        return None
 
-        The plain generator; a model that keeps an exponential moving average
-        of the generator's weights returns that average instead.
-        """
-        return self.generator
+    @property
+    def g_reg_interval(self):
+        """None (no generator regulariser) or the int k ≥ 1 at which
+        `generator_regularizer` runs (k = 1: inside the main loss)."""
+        return None
+
+    def discriminator_regularizer(self, batch, noise):
+        raise NotImplementedError(
+            f"{type(self).__name__} sets d_reg_interval and must define "
+            "discriminator_regularizer()."
+        )
+
+    def generator_regularizer(self, batch, noise):
+        raise NotImplementedError(
+            f"{type(self).__name__} sets g_reg_interval and must define generator_regularizer()."
+        )
+
+    @property
+    def sampling_generator(self):
+        """The generator used for sampling (`generate()`, callbacks, export):
+        `generator_ema` when the model keeps one, else `generator`."""
+        return self.generator if self.generator_ema is None else self.generator_ema
 
     @property
     def generator_variables(self):
@@ -148,6 +319,21 @@ class AdversarialModel(TrainStep, keras.Model):
         default_g, default_d = self.default_optimizers()
         g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
         d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
+        # The compile config keeps the optimizers as given; a lazy regulariser's
+        # correction is applied again whenever the model is compiled.
+        object.__setattr__(self, "_given_jit_compile", kwargs.get("jit_compile", "auto"))
+        object.__setattr__(
+            self,
+            "_given_optimizers",
+            {
+                "g_optimizer": keras.optimizers.serialize(g_optimizer),
+                "d_optimizer": keras.optimizers.serialize(d_optimizer),
+            },
+        )
+        if (self.g_reg_interval or 1) > 1:
+            g_optimizer = _lazy_regularization_optimizer(g_optimizer, self.g_reg_interval)
+        if (self.d_reg_interval or 1) > 1:
+            d_optimizer = _lazy_regularization_optimizer(d_optimizer, self.d_reg_interval)
         optimizer = AdversarialOptimizer(generator=g_optimizer, discriminator=d_optimizer)
         # Build now: building lazily inside a JAX trace or a tf.function fails.
         optimizer.build(
@@ -184,9 +370,11 @@ class AdversarialModel(TrainStep, keras.Model):
         if not self.compiled:
             return None
         return {
-            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
-            "jit_compile": self._compile_config.config["jit_compile"],
+            **self._given_optimizers,
+            # As given ("auto" by default), not as resolved on this backend:
+            # a file saved with JAX's resolved True would turn on torch.compile
+            # when the model is loaded on torch.
+            "jit_compile": self._given_jit_compile,
             "run_eagerly": self.run_eagerly,
             "steps_per_execution": self.steps_per_execution,
         }
@@ -217,32 +405,78 @@ class AdversarialModel(TrainStep, keras.Model):
                 )
             self._trackers[name].update_state(value)
 
-    def _phase(self, total_name, loss_fn, variables, optimizer):
-        def with_total():
-            loss, logs = loss_fn()
-            return loss, {total_name: loss, **logs}
+    def _main_phase(self, total_name, loss, regularizer, interval, batch, variables, optimizer):
+        """One optimizer step on `loss(batch, noise)`, plus the regulariser if k = 1."""
+        noise = self.sample_noise(batch)
 
-        _, logs = update(with_total, variables, optimizer)
+        def objective():
+            value, logs = loss(batch, noise)
+            logs = {total_name: value, **logs}
+            if interval == 1:
+                penalty, penalty_logs = regularizer(batch, noise)
+                value = value + penalty
+                logs.update(penalty_logs)
+            return value, logs
+
+        _, logs = update(objective, variables, optimizer)
         self._record(logs)
 
-    def adversarial_step(self, data):
-        """One training step on one batch: `d_steps` D updates, then one G update."""
-        batch = self.unpack_batch(data)
-        for _ in range(self.d_steps):
-            noise = self.sample_noise(batch)
-            self._phase(
-                "d_loss",
-                lambda noise=noise: self.discriminator_loss(batch, noise),
-                self.discriminator_variables,
-                self.d_optimizer,
-            )
+    def _lazy_phase(self, regularizer, interval, batch, variables, optimizer):
+        """The regulariser's own step, k × its loss, at steps 0, k, 2k, ... (k > 1)."""
+        if (interval or 1) == 1:
+            return
         noise = self.sample_noise(batch)
-        self._phase(
+
+        def scaled():
+            loss, logs = regularizer(batch, noise)
+            return interval * loss, logs
+
+        def step():
+            _, logs = update(scaled, variables, optimizer)
+            self._record(logs)
+
+        run_if(ops.equal(ops.mod(self.optimizer.iterations, interval), 0), step)
+
+    def _update_ema(self, batch):
+        if self.ema_decay is not None:
+            decay = self.ema_decay
+        else:
+            batch_size = ops.cast(ops.shape(batch["real"])[0], "float32")
+            decay = ops.power(0.5, batch_size / self.ema_half_life_images)
+        for average, weight in zip(self.generator_ema.weights, self.generator.weights):
+            if weight.trainable:
+                average.assign(weight + decay * (average - weight))
+            else:
+                average.assign(weight)
+
+    def adversarial_step(self, data):
+        """One training step on one batch: `d_steps` D updates and the lazy D
+        regulariser when due, one G update and the lazy G regulariser when due,
+        then the generator EMA."""
+        batch = self.unpack_batch(data)
+        d_phase = (self.discriminator_variables, self.d_optimizer)
+        g_phase = (self.generator_variables, self.g_optimizer)
+        for _ in range(self.d_steps):
+            self._main_phase(
+                "d_loss",
+                self.discriminator_loss,
+                self.discriminator_regularizer,
+                self.d_reg_interval,
+                batch,
+                *d_phase,
+            )
+        self._lazy_phase(self.discriminator_regularizer, self.d_reg_interval, batch, *d_phase)
+        self._main_phase(
             "g_loss",
-            lambda: self.generator_loss(batch, noise),
-            self.generator_variables,
-            self.g_optimizer,
+            self.generator_loss,
+            self.generator_regularizer,
+            self.g_reg_interval,
+            batch,
+            *g_phase,
         )
+        self._lazy_phase(self.generator_regularizer, self.g_reg_interval, batch, *g_phase)
+        if self.generator_ema is not None:
+            self._update_ema(batch)
         self.optimizer.iterations.assign_add(1)
         return {name: tracker.result() for name, tracker in self._trackers.items()}
 
@@ -254,6 +488,8 @@ class AdversarialModel(TrainStep, keras.Model):
                 "generator": keras.saving.serialize_keras_object(self.generator),
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "d_steps": self.d_steps,
+                "ema_decay": self.ema_decay,
+                "ema_half_life_images": self.ema_half_life_images,
                 "seed": self.seed,
             }
         )

@@ -1,0 +1,48 @@
+"""Image-to-image translation on the offline digits tasks: the figures of the notes.
+
+Runs the pix2pix, CycleGAN and SRGAN recipes with their defaults (overridable
+with `--set key=value`, applied to every recipe that has the key) on the active
+Keras backend and prints, as JSON, per model: pix2pix L1/PSNR to the test
+targets and the digits classifier's accuracy on the translations; CycleGAN's
+digit and domain accuracy in both directions and the cycle L1/PSNR; SRGAN's PSNR
+against bicubic upsampling.
+
+    KERAS_BACKEND=torch nice -n 10 python benchmarks/translation.py [--models pix2pix ...]
+"""
+
+import argparse
+import os
+import sys
+
+import kgan
+
+MODELS = ("pix2pix", "cyclegan", "srgan")
+KEYS = {
+    "pix2pix": ("test", "test_targets", "train_seconds"),
+    "cyclegan": ("a_to_b", "b_to_a", "domain_rule_accuracy_on_real", "train_seconds"),
+    "srgan": ("test_psnr", "bicubic_psnr", "train_seconds"),
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
+    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument("--out-dir", default="runs/benchmark_translation")
+    args = parser.parse_args(argv)
+    results = {}
+    for name in args.models:
+        recipe = kgan.recipe.load_recipe(f"{name}_digits")
+        overrides = [item for item in args.overrides if item.partition("=")[0] in recipe.CONFIG]
+        config = kgan.recipe.with_overrides(recipe.CONFIG, overrides)
+        config.update(verbose=0, out_dir=os.path.join(args.out_dir, name))
+        result = recipe.run(config)
+        results[name] = {key: result[key] for key in KEYS[name]}
+        results[name]["epochs"] = config["epochs"]
+        print(name, kgan.recipe.to_json(results[name]), file=sys.stderr, flush=True)
+    print(kgan.recipe.to_json({"backend": result["backend"], **results}))
+    return results
+
+
+if __name__ == "__main__":
+    main()

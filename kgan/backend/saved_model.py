@@ -1,0 +1,160 @@
+"""The TensorFlow side of `kgan.export`: serving signatures around a generator.
+
+Imported by `kgan.export` only when a SavedModel is written from the
+TensorFlow or JAX backend. The generator's forward pass is exported with
+Keras' `ExportArchive` (on JAX it is converted with jax2tf into an
+`XlaCallModule` op); the signatures that TF Serving calls are TensorFlow
+functions around it that check their inputs, draw latents and convert the
+images to uint8.
+"""
+
+import keras
+import tensorflow as tf
+
+
+def _outputs(images):
+    images = tf.clip_by_value(tf.cast(images, tf.float32), -1.0, 1.0)
+    return {
+        "images": images,
+        "images_uint8": tf.cast(tf.round((images + 1.0) * 127.5), tf.uint8),
+    }
+
+
+def _check_labels(labels, num_rows, num_classes, rows_name):
+    return [
+        tf.debugging.assert_equal(
+            tf.shape(labels)[0], num_rows,
+            message=f"labels must have one label per {rows_name}",
+        ),
+        tf.debugging.assert_greater_equal(
+            labels, 0, message=f"labels must be in [0, {num_classes})"
+        ),
+        tf.debugging.assert_less(
+            labels, num_classes, message=f"labels must be in [0, {num_classes})"
+        ),
+    ]
+
+
+def _forward_function(network, forward, specs):
+    """`forward` as a `tf.function`, exported by a private ExportArchive.
+
+    On JAX the archive converts it with jax2tf and the function keeps the
+    archive (which owns the TensorFlow copies of the variables) referenced.
+    The archive's own endpoint is never written: the signatures call it.
+    """
+    archive = keras.export.ExportArchive()
+    archive.track(network)
+    kwargs = {}
+    if keras.backend.backend() == "jax":
+        # Lowered for CPU and CUDA servers, not only the exporting machine;
+        # serving needs no gradient (converting one doubles the export time).
+        kwargs["jax2tf_kwargs"] = {
+            "native_serialization_platforms": ("cpu", "cuda"),
+            "with_gradient": False,
+        }
+    return archive.add_endpoint(
+        "forward",
+        forward,
+        input_signature=[keras.InputSpec(shape=shape, dtype=dtype) for shape, dtype in specs],
+        **kwargs,
+    )
+
+
+def write_saved_model(path, network, forward, contract, signatures):
+    """Writes a SavedModel at `path` with the signatures of `kgan.export`.
+
+    Args:
+        path: str, output directory.
+        network: the built `keras.Model` whose variables `forward` reads.
+        forward: function of keras tensors → raw images, positional inputs in
+            the order `z, labels, psi` (those present) or `images`.
+        contract: dict with `kind` ("unconditional", "conditional",
+            "translator"), `latent_dim`, `num_classes`, `image_shape` and
+            `truncation` (bool).
+        signatures: names to write, a subset of `("serving_default", "generate")`.
+    """
+    kind = contract["kind"]
+    truncation = contract["truncation"]
+    if kind == "translator":
+        specs = [((None, *contract["image_shape"]), "float32")]
+    else:
+        specs = [((None, contract["latent_dim"]), "float32")]
+        if kind == "conditional":
+            specs.append(((None,), "int32"))
+        if truncation:
+            specs.append(((), "float32"))
+    run = _forward_function(network, forward, specs)
+    archive = keras.export.ExportArchive()
+    functions = {}
+
+    if kind == "translator":
+        image_shape = list(contract["image_shape"])
+
+        @tf.function(input_signature=[tf.TensorSpec([None, *image_shape], tf.float32, "images")])
+        def serve_images(images):
+            images = tf.ensure_shape(images, [None, *image_shape], name="images")
+            return _outputs(run(images))
+
+        functions["serving_default"] = serve_images
+    else:
+        latent_dim = contract["latent_dim"]
+        num_classes = contract["num_classes"]
+        conditional = kind == "conditional"
+
+        def call(z, labels, psi, checks):
+            with tf.control_dependencies(checks):
+                args = [tf.identity(z)]
+                if conditional:
+                    args.append(tf.identity(labels))
+                if truncation:
+                    args.append(tf.identity(psi))
+            return _outputs(run(*args))
+
+        z_spec = tf.TensorSpec([None, latent_dim], tf.float32, "z")
+        label_spec = [tf.TensorSpec([None], tf.int32, "labels")] if conditional else []
+        psi_spec = [tf.TensorSpec([], tf.float32, "psi")] if truncation else []
+
+        def serve(z, *rest):
+            z = tf.ensure_shape(z, [None, latent_dim], name="z")
+            labels = rest[0] if conditional else None
+            psi = rest[-1] if truncation else None
+            checks = (
+                _check_labels(labels, tf.shape(z)[0], num_classes, "row of z")
+                if conditional else []
+            )
+            return call(z, labels, psi, checks)
+
+        def generate(seed, num_samples, *rest):
+            labels = rest[0] if conditional else None
+            psi = rest[-1] if truncation else None
+            checks = [
+                tf.debugging.assert_non_negative(
+                    num_samples, message="num_samples must be ≥ 0"
+                )
+            ]
+            if conditional:
+                checks += _check_labels(labels, num_samples, num_classes, "sample")
+            with tf.control_dependencies(checks):
+                z = tf.random.stateless_normal(
+                    tf.stack([tf.maximum(num_samples, 0), latent_dim]),
+                    seed=tf.stack([seed, tf.constant(0, tf.int64)]),
+                )
+            return call(z, labels, psi, checks)
+
+        functions["serving_default"] = tf.function(
+            serve, input_signature=[z_spec, *label_spec, *psi_spec]
+        )
+        functions["generate"] = tf.function(
+            generate,
+            input_signature=[
+                tf.TensorSpec([], tf.int64, "seed"),
+                tf.TensorSpec([], tf.int32, "num_samples"),
+                *label_spec,
+                *psi_spec,
+            ],
+        )
+
+    for name in signatures:
+        functions[name].get_concrete_function()  # traced: ExportArchive takes it as is
+        archive.add_endpoint(name, functions[name])
+    archive.write_out(path, verbose=False)

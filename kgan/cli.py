@@ -1,0 +1,260 @@
+"""The `kgan` command line: list and train recipes; sample, evaluate and export saved models.
+
+    kgan recipes
+    kgan train [dcgan_digits] [--backend jax] [--smoke] [--set epochs=5 ...]
+    kgan sample runs/dcgan_digits/model.keras --num 64 --out grid.png [--seed 0]
+    kgan evaluate runs/dcgan_digits/model.keras [--num 1000]
+    kgan export runs/dcgan_digits/model.keras exported/dcgan
+
+Also `python -m kgan.cli ...`. Every command takes `--backend`
+(tensorflow, jax or torch; default: `KERAS_BACKEND` or Keras' configured one).
+Keras fixes its backend when it is first imported, so a `--backend` other than
+the current one re-runs the command in a fresh interpreter with
+`KERAS_BACKEND` set.
+"""
+
+import argparse
+import inspect
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+BACKENDS = ("tensorflow", "jax", "torch")
+DEFAULT_RECIPE = "dcgan_digits"  # the README's demo
+
+
+def _current_backend():
+    import keras
+
+    return keras.backend.backend()
+
+
+def _load_model(args):
+    import keras
+
+    import kgan  # noqa: F401  (registers kgan's serialisable classes)
+
+    path = args.model
+    if not os.path.isfile(path):
+        args.parser.error(f"model file not found: {path!r}")
+    # compile=False: sampling, scoring and export need no optimizer state.
+    return keras.saving.load_model(path, compile=False)
+
+
+def _require_generator(model, args):
+    if getattr(model, "is_translator", False):
+        args.parser.error(
+            f"{args.model} is an image-to-image translator ({type(model).__name__}); it maps "
+            "images to images: use model.translate(images) in Python."
+        )
+    if not callable(getattr(model, "generate", None)):
+        args.parser.error(
+            f"{args.model} holds a {type(model).__name__}, not a kgan model with generate(): "
+            "save a kgan GAN (model.save('model.keras'))."
+        )
+
+
+def _labels(model, args, text=None):
+    """Labels for `args.num` samples: None → cycling through the classes; "3" → all 3;
+    "0,1,2" → that list repeated."""
+    if not hasattr(model, "num_classes"):
+        if text is not None:
+            args.parser.error(f"--labels is for conditional models; {type(model).__name__} "
+                              "has no classes.")
+        return None
+    if text is None:
+        return np.arange(args.num) % model.num_classes
+    try:
+        values = [int(item) for item in text.split(",")]
+    except ValueError:
+        args.parser.error(f"--labels must be comma-separated integers. Received: {text!r}")
+    if min(values) < 0 or max(values) >= model.num_classes:
+        args.parser.error(f"--labels must lie in [0, {model.num_classes}). Received: {text!r}")
+    return np.resize(np.asarray(values, dtype="int32"), args.num)
+
+
+def _generate(model, num, seed, labels, psi=None):
+    kwargs = {"seed": seed}
+    if psi is not None:
+        kwargs["psi"] = psi
+    if labels is not None:
+        return model.generate(labels=labels, **kwargs)
+    return model.generate(num, **kwargs)
+
+
+# ------------------------------------------------------------------ commands
+def cmd_recipes(args):
+    from kgan.recipe import describe_recipe, find_recipes, recipes_dir
+
+    try:
+        recipes = find_recipes()
+    except FileNotFoundError as error:
+        args.parser.error(str(error))
+    width = max(map(len, recipes), default=0)
+    for name, path in recipes.items():
+        print(f"{name:<{width}}  {describe_recipe(path)}")
+    print(f"\n({len(recipes)} recipes in {recipes_dir()}; run one with: kgan train NAME)")
+
+
+def cmd_train(args):
+    from kgan.recipe import load_recipe, to_json, with_overrides
+
+    try:
+        recipe = load_recipe(args.recipe)
+    except (ValueError, FileNotFoundError) as error:
+        args.parser.error(str(error))
+    defaults = {**recipe.CONFIG, **(recipe.SMOKE if args.smoke else {})}
+    try:
+        config = with_overrides(defaults, args.overrides)
+    except ValueError as error:
+        args.parser.error(str(error))
+    print(to_json(recipe.run(config)))
+
+
+def cmd_sample(args):
+    from kgan.callbacks import save_image_grid, save_scatter
+
+    model = _load_model(args)
+    _require_generator(model, args)
+    if args.psi is not None and "psi" not in inspect.signature(model.generate).parameters:
+        args.parser.error(f"--psi (the truncation trick) needs a model whose generate() takes "
+                          f"psi; {type(model).__name__}.generate() does not.")
+    labels = _labels(model, args, args.labels)
+    samples = _generate(model, args.num, args.seed, labels, args.psi)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    title = f"{type(model).__name__}, seed {args.seed}"
+    if samples.ndim == 2 and samples.shape[1] == 2:
+        save_scatter(samples, args.out, title=title)
+    else:
+        save_image_grid(samples, args.out, title=title)
+    print(json.dumps({"out": args.out, "num_samples": int(len(samples)),
+                      "sample_shape": list(samples.shape[1:])}))
+
+
+def cmd_evaluate(args):
+    import kgan
+
+    model = _load_model(args)
+    _require_generator(model, args)
+    labels = _labels(model, args)
+    samples = _generate(model, args.num, args.seed, labels)
+    shape = tuple(samples.shape[1:])
+    result = {"model": args.model, "class": type(model).__name__, "num_samples": args.num,
+              "sample_shape": list(shape)}
+    if len(shape) == 3 and shape[0] == shape[1] and shape[2] == 1:
+        evaluator = kgan.metrics.DigitsEvaluator(image_size=shape[0])
+        result["digits"] = evaluator.evaluate(samples, labels)
+        result["digits_real_floor"] = evaluator.real_floor()
+    elif shape == (2,):
+        from kgan.data.mixtures import MIXTURE_NAMES
+
+        for name in [args.mixture] if args.mixture else MIXTURE_NAMES:
+            centers, std = kgan.data.mixture_modes(name)
+            result[f"mode_coverage_{name}"] = kgan.metrics.mode_coverage(samples, centers, std)
+    else:
+        args.parser.error(
+            f"no metric applies to samples of shape {shape}: kgan evaluate scores grey square "
+            "digit images (s, s, 1) with the shipped digits classifier and 2-D points with mode "
+            "coverage."
+        )
+    print(json.dumps(result, indent=2, default=float))
+
+
+def cmd_export(args):
+    model = _load_model(args)
+    try:
+        from kgan.export import export_saved_model
+    except ImportError as error:
+        args.parser.error(f"kgan.export is not available: {error}")
+    export_saved_model(model, args.out_dir)
+    print(json.dumps({"saved_model": args.out_dir}))
+
+
+# ------------------------------------------------------------------ parser
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be ≥ 1. Received: {text}")
+    return value
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="kgan", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--backend", choices=BACKENDS,
+                        help="Keras backend (default: KERAS_BACKEND or Keras' configured one)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    recipes = commands.add_parser(
+        "recipes", parents=[common], help="list the recipes with their one-line descriptions",
+        description="Lists every recipe (recipes/*.py, or $KGAN_RECIPES) with the first line "
+                    "of its docstring.")
+    recipes.set_defaults(run=cmd_recipes, parser=recipes)
+
+    train = commands.add_parser(
+        "train", parents=[common], help="run a recipe",
+        description="Runs a recipe (see `kgan recipes`) and prints its figures as JSON. Its "
+                    "files go to its out_dir (default runs/<recipe>).")
+    train.add_argument("recipe", nargs="?", default=DEFAULT_RECIPE,
+                       help=f"recipe name (default {DEFAULT_RECIPE})")
+    train.add_argument("--set", dest="overrides", action="append", default=[],
+                       metavar="KEY=VALUE", help="override a config default (repeatable)")
+    train.add_argument("--smoke", action="store_true",
+                       help="apply the recipe's SMOKE overrides first (a run of seconds)")
+    train.set_defaults(run=cmd_train, parser=train)
+
+    sample = commands.add_parser(
+        "sample", parents=[common], help="write a grid of samples of a saved model",
+        description="Generates samples with a saved kgan model and writes an image grid (or a "
+                    "scatter plot for 2-D samples).")
+    sample.add_argument("model", help="a .keras file saved by a kgan model")
+    sample.add_argument("--num", type=_positive_int, default=64,
+                        help="number of samples (default 64)")
+    sample.add_argument("--out", default="samples.png", help="output PNG (default samples.png)")
+    sample.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
+    sample.add_argument("--labels", help="conditional models: one label ('3') or a list "
+                                         "('0,1,2', repeated); default cycles through classes")
+    sample.add_argument("--psi", type=float,
+                        help="truncation psi, for models whose generate() takes psi")
+    sample.set_defaults(run=cmd_sample, parser=sample)
+
+    evaluate = commands.add_parser(
+        "evaluate", parents=[common], help="score a saved model with every metric that applies",
+        description="Prints JSON figures: FID/KID/precision/recall/IS-digits for grey square "
+                    "digit generators (against the bundled test split, beside the real floor), "
+                    "mode coverage for 2-D generators.")
+    evaluate.add_argument("model", help="a .keras file saved by a kgan model")
+    evaluate.add_argument("--num", type=_positive_int, default=1000,
+                          help="samples (default 1000; ≥ 10 for the digits metrics)")
+    evaluate.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
+    evaluate.add_argument("--mixture", help="2-D models: the mixture to score against "
+                                            "(default: every one)")
+    evaluate.set_defaults(run=cmd_evaluate, parser=evaluate)
+
+    export = commands.add_parser(
+        "export", parents=[common], help="export a saved model as a TF Serving SavedModel",
+        description="Writes a SavedModel with serving signatures (kgan.export."
+                    "export_saved_model); needs TensorFlow, works from any backend.")
+    export.add_argument("model", help="a .keras file saved by a kgan model")
+    export.add_argument("out_dir", help="output directory of the SavedModel")
+    export.set_defaults(run=cmd_export, parser=export)
+    return parser
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.backend and args.backend != _current_backend():
+        env = {**os.environ, "KERAS_BACKEND": args.backend}
+        return subprocess.run([sys.executable, "-m", "kgan.cli", *argv], env=env).returncode
+    args.run(args)
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())

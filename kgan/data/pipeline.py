@@ -1,0 +1,103 @@
+"""Batched, shuffled, prefetched input pipelines over in-memory arrays, for `fit()`.
+
+`make_dataset` returns a `tf.data.Dataset` when TensorFlow is installed and a
+`keras.utils.PyDataset` otherwise; Keras' `fit()` takes either on every backend.
+tf.data is a data library usable under every Keras backend, which is why this
+module (and no other outside kgan/backend) imports TensorFlow.
+"""
+
+import importlib.util
+import math
+
+import keras
+import numpy as np
+
+KINDS = ("auto", "tf.data", "py_dataset")
+
+
+def make_dataset(x, y=None, batch_size=64, shuffle=True, seed=None, kind="auto", workers=2):
+    """Batches `x` (and `y`) for `model.fit(dataset, epochs=...)`, prefetching batches.
+
+    Args:
+        x: array `(n, ...)`, e.g. images in [-1, 1] or 2-D samples.
+        y: optional array `(n, ...)`: labels (CGAN) or targets/second domain
+            (Pix2Pix, CycleGAN); batches are then `(x, y)` pairs.
+        batch_size: int > 0, default 64. The last batch may be smaller.
+        shuffle: bool, default True: a new order every epoch.
+        seed: int or None, the shuffling seed.
+        kind: `"auto"` (default: `"tf.data"` if TensorFlow is installed, else
+            `"py_dataset"`), `"tf.data"` (`from_tensor_slices`, shuffled,
+            batched and `prefetch(AUTOTUNE)`; the arrays are copied into the
+            graph, so keep them under 2 GB) or `"py_dataset"` (a
+            `keras.utils.PyDataset` whose `workers` threads prefetch batches).
+        workers: int ≥ 1, default 2, threads of a `py_dataset` (1: no prefetch).
+
+    Returns:
+        `tf.data.Dataset` or `keras.utils.PyDataset`. The dataset shuffles
+        itself: pass `shuffle=False` to `fit()` (for a `tf.data.Dataset`, Keras
+        warns that it ignores `shuffle=True`).
+
+    Example:
+        >>> x, y = kgan.data.load_digits(image_size=32)
+        >>> dataset = kgan.data.make_dataset(x, y, batch_size=64, seed=0)
+        >>> model.fit(dataset, epochs=5, shuffle=False)
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}. Received: kind={kind!r}")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer. Received: {batch_size!r}")
+    x = np.asarray(x)
+    if y is not None:
+        y = np.asarray(y)
+        if len(y) != len(x):
+            raise ValueError(
+                f"x and y must have the same length. Received: len(x)={len(x)}, len(y)={len(y)}"
+            )
+    if len(x) == 0:
+        raise ValueError("x is empty.")
+    if kind == "auto":
+        kind = "tf.data" if importlib.util.find_spec("tensorflow") else "py_dataset"
+    if kind == "tf.data":
+        return _tf_dataset(x, y, batch_size, shuffle, seed)
+    return ArrayDataset(x, y, batch_size, shuffle=shuffle, seed=seed, workers=workers)
+
+
+def _tf_dataset(x, y, batch_size, shuffle, seed):
+    import tensorflow as tf
+
+    dataset = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
+    if shuffle:
+        dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+class ArrayDataset(keras.utils.PyDataset):
+    """A `keras.utils.PyDataset` over in-memory arrays; see `make_dataset`.
+
+    Batch `i` holds rows `order[i·batch_size : (i+1)·batch_size]`; the order is
+    redrawn after every epoch when `shuffle` is True. With `workers` > 1 Keras
+    prefetches batches in that many threads (`max_queue_size` batches ahead).
+    """
+
+    def __init__(self, x, y=None, batch_size=64, shuffle=True, seed=None, workers=2,
+                 max_queue_size=8):
+        super().__init__(workers=workers, use_multiprocessing=False,
+                         max_queue_size=max_queue_size)
+        self.x, self.y = x, y
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self._rng = np.random.default_rng(seed)
+        self._order = self._new_order()
+
+    def _new_order(self):
+        return self._rng.permutation(len(self.x)) if self.shuffle else np.arange(len(self.x))
+
+    def __len__(self):
+        return math.ceil(len(self.x) / self.batch_size)
+
+    def __getitem__(self, index):
+        rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
+        return self.x[rows] if self.y is None else (self.x[rows], self.y[rows])
+
+    def on_epoch_end(self):
+        self._order = self._new_order()

@@ -1,0 +1,111 @@
+"""The U-Net generator of pix2pix: an encoder-decoder with skip connections."""
+
+import keras
+
+from kgan.layers.normalization import check_normalization, normalization_layer
+
+
+def init():
+    """The N(0, 0.02) weight initialiser of the translation networks (pix2pix, CycleGAN)."""
+    return keras.initializers.RandomNormal(stddev=0.02)
+
+
+def check_image_shape(image_shape, name="image_shape"):
+    image_shape = tuple(image_shape)
+    if len(image_shape) != 3 or not all(isinstance(n, int) and n > 0 for n in image_shape):
+        raise ValueError(
+            f"{name} must be (height, width, channels) with positive integers. "
+            f"Received: {name}={image_shape!r}"
+        )
+    return image_shape
+
+
+def check_positive(value, name):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
+
+
+def unet_generator(
+    image_shape,
+    output_channels=None,
+    base_filters=64,
+    max_filters=512,
+    depth=None,
+    dropout=0.5,
+    normalization="batch",
+    name="unet_generator",
+):
+    """U-Net generator: [Conv(4, 2) norm LeakyReLU]×depth, then [ConvT(4, 2) norm
+    Dropout ReLU, concatenate the mirrored encoder features]… → ConvT tanh.
+
+    The first and the innermost encoder layers are not normalised. Dropout on the
+    three innermost decoder layers is the generator's only noise, as in pix2pix:
+    it is active in training and off in inference (`training=False`).
+
+    Args:
+        image_shape: `(height, width, channels)` of the input images; height and
+            width divisible by `2**depth`.
+        output_channels: int or None (default: the input's channels).
+        base_filters: int, default 64, filters of the first encoder layer,
+            doubled per level up to `max_filters`.
+        max_filters: int, default 512.
+        depth: int ≥ 2 or None (default: down to 1×1, `log2(min(height, width))`),
+            the number of 2× downsamplings.
+        dropout: float in [0, 1), default 0.5.
+        normalization: `"batch"` (default), `"instance"` or None.
+        name: str.
+
+    Returns:
+        `keras.Model`: images `(batch, *image_shape)` in [-1, 1] → images
+        `(batch, height, width, output_channels)` in [-1, 1].
+
+    Example:
+        >>> g = kgan.networks.unet_generator((32, 32, 1), base_filters=16)
+        >>> g(keras.ops.zeros((2, 32, 32, 1))).shape   # (2, 32, 32, 1)
+
+    Reference:
+        Ronneberger et al. 2015, "U-Net"; Isola et al. 2017, "Image-to-Image
+        Translation with Conditional Adversarial Networks" (pix2pix).
+    """
+    height, width, channels = check_image_shape(image_shape)
+    output_channels = channels if output_channels is None else output_channels
+    check_positive(output_channels, "output_channels")
+    check_positive(base_filters, "base_filters")
+    check_positive(max_filters, "max_filters")
+    check_normalization(normalization)
+    if depth is None:
+        depth = min(height, width).bit_length() - 1
+    if not isinstance(depth, int) or depth < 2 or height % 2**depth or width % 2**depth:
+        raise ValueError(
+            "depth must be an integer ≥ 2 with height and width divisible by 2**depth. "
+            f"Received: depth={depth!r}, image_shape={tuple(image_shape)!r}"
+        )
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
+
+    def filters(level):
+        return min(base_filters * 2**level, max_filters)
+
+    images = keras.Input(image_shape, name="images")
+    h, skips = images, []
+    for level in range(depth):
+        h = keras.layers.Conv2D(
+            filters(level), 4, strides=2, padding="same", kernel_initializer=init()
+        )(h)
+        if 0 < level < depth - 1:
+            h = normalization_layer(normalization)(h)
+        h = keras.layers.LeakyReLU(0.2)(h)
+        skips.append(h)
+    for level in reversed(range(depth - 1)):
+        h = keras.layers.Conv2DTranspose(
+            filters(level), 4, strides=2, padding="same", kernel_initializer=init()
+        )(h)
+        h = normalization_layer(normalization)(h)
+        if dropout and depth - 2 - level < 3:
+            h = keras.layers.Dropout(dropout)(h)
+        h = keras.layers.ReLU()(h)
+        h = keras.layers.Concatenate()([h, skips[level]])
+    outputs = keras.layers.Conv2DTranspose(
+        output_channels, 4, strides=2, padding="same", activation="tanh", kernel_initializer=init()
+    )(h)
+    return keras.Model(images, outputs, name=name)

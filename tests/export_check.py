@@ -1,0 +1,110 @@
+"""Checks kgan SavedModel exports the way a server sees them: TensorFlow only.
+
+Run by test_export.py in a fresh process that imports TensorFlow and numpy,
+never kgan:
+
+    python tests/export_check.py CASES.json
+
+CASES.json lists exports: {"path", "kind", "latent_dim", "num_classes",
+"image_shape", "signatures", "inputs": .npz of the served inputs, "expected":
+.npz of the Keras model's images for them}. Any failed check exits non-zero
+with a message naming the export, signature and check.
+"""
+
+import json
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+ATOL = 1e-5
+
+
+def check_outputs(where, outputs, shape):
+    assert sorted(outputs) == ["images", "images_uint8"], f"{where}: outputs {sorted(outputs)}"
+    images, images_uint8 = outputs["images"].numpy(), outputs["images_uint8"].numpy()
+    assert images.dtype == np.float32 and images_uint8.dtype == np.uint8, f"{where}: dtypes"
+    assert images.shape == shape and images_uint8.shape == shape, (
+        f"{where}: shape {images.shape}, expected {shape}"
+    )
+    assert images.min() >= -1.0 and images.max() <= 1.0, f"{where}: images outside [-1, 1]"
+    expected_uint8 = np.round((images + 1.0) * 127.5).astype(np.uint8)
+    assert np.abs(images_uint8.astype(int) - expected_uint8).max() <= 1, f"{where}: images_uint8"
+    return images
+
+
+def rejects(where, function, message, **inputs):
+    """`function(**inputs)` must fail with an error that contains `message`."""
+    try:
+        function(**inputs)
+    except (tf.errors.InvalidArgumentError, ValueError, TypeError) as error:
+        assert message in str(error), f"{where}: error without {message!r}: {error}"
+        return
+    raise AssertionError(f"{where}: accepted bad input {sorted(inputs)}")
+
+
+def check_export(case):
+    name = case["path"]
+    loaded = tf.saved_model.load(case["path"])  # kept referenced while its functions run
+    assert sorted(loaded.signatures) == sorted(case["signatures"]), (
+        f"{name}: signatures {sorted(loaded.signatures)}"
+    )
+    inputs = {key: tf.constant(value) for key, value in np.load(case["inputs"]).items()}
+    expected = np.load(case["expected"])["images"]
+    image_shape = tuple(case["image_shape"])
+    serve = loaded.signatures["serving_default"]
+    batch = int(expected.shape[0])
+    images = check_outputs(f"{name} serving_default", serve(**inputs), (batch, *image_shape))
+    error = np.abs(images - expected).max()
+    assert error <= ATOL, f"{name}: served images differ from Keras' by {error}"
+
+    if case["kind"] == "translator":
+        rejects(name, serve, "Shape of tensor images", images=tf.zeros((1, 3, 3, image_shape[-1])))
+        return
+    latent_dim = case["latent_dim"]
+    extra = {key: inputs[key] for key in ("psi",) if key in inputs}
+    wrong_z = dict(inputs, z=tf.zeros((batch, latent_dim + 1)))
+    rejects(name, serve, "Shape of tensor z", **wrong_z)
+    rejects(name, serve, "Shape of tensor z", **dict(inputs, z=tf.zeros((batch, latent_dim, 1))))
+    if case["kind"] == "conditional":
+        labels = inputs["labels"]
+        bad = tf.tensor_scatter_nd_update(labels, [[0]], [case["num_classes"]])
+        rejects(name, serve, f"labels must be in [0, {case['num_classes']})", **dict(inputs, labels=bad))
+        rejects(name, serve, "labels must have one label per", **dict(inputs, labels=labels[1:]))
+        extra["labels"] = labels
+
+    if "generate" in case["signatures"]:
+        generate = loaded.signatures["generate"]
+        seed, num = tf.constant(7, tf.int64), tf.constant(batch, tf.int32)
+        first = check_outputs(
+            f"{name} generate", generate(seed=seed, num_samples=num, **extra), (batch, *image_shape)
+        )
+        again = generate(seed=seed, num_samples=num, **extra)["images"].numpy()
+        assert np.array_equal(first, again), f"{name}: generate is not deterministic in seed"
+        other = generate(seed=seed + 1, num_samples=num, **extra)["images"].numpy()
+        assert not np.allclose(first, other), f"{name}: generate ignores seed"
+        # The documented latents: tf.random.stateless_normal with seed [seed, 0].
+        z = tf.random.stateless_normal([batch, latent_dim], seed=tf.constant([7, 0], tf.int64))
+        served = serve(**dict(inputs, z=z))["images"].numpy()
+        assert np.abs(first - served).max() <= ATOL, f"{name}: generate's z is not the documented one"
+        rejects(name, generate, "num_samples must be", seed=seed, num_samples=tf.constant(-1),
+                **extra)
+        if case["kind"] == "conditional":
+            rejects(name, generate, "labels must have one label per", seed=seed,
+                    num_samples=tf.constant(batch + 1), **extra)
+
+
+def main(cases_path):
+    with open(cases_path) as file:
+        cases = json.load(file)
+    for case in cases:
+        check_export(case)
+    assert not any(name.split(".")[0] == "kgan" for name in sys.modules), "kgan was imported"
+    print(f"checked {len(cases)} exports")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

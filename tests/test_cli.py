@@ -1,0 +1,123 @@
+"""The `kgan` command line: in-process on the active backend, and one subprocess
+through the installed `kgan` entry point that switches the backend."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import kgan
+from kgan.cli import main
+from kgan.recipe import find_recipes
+
+from .conftest import BACKEND, tiny_dcgan_pair, tiny_mlp_pair
+
+
+def _json(capsys):
+    out = capsys.readouterr().out
+    return json.loads(out[out.index("{"):])
+
+
+def _error(capsys, argv):
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_recipes_lists_every_recipe_with_its_description(capsys):
+    main(["recipes"])
+    lines = capsys.readouterr().out.splitlines()
+    for name in find_recipes():
+        assert any(line.startswith(name + " ") and len(line.split(None, 1)) == 2 for line in lines)
+    assert any("DCGAN on the bundled digits" in line for line in lines)
+
+
+def test_train_refuses_unknown_recipe_and_key(capsys):
+    err = _error(capsys, ["train", "dcgan"])
+    assert "Unknown recipe 'dcgan'. Valid recipes:" in err and "dcgan_digits" in err
+    err = _error(capsys, ["train", "dcgan_digits", "--set", "epoch=2"])
+    assert "Unknown config key 'epoch'. Valid keys:" in err and "epochs" in err
+
+
+def test_train_sample_evaluate_export_an_image_model(tmp_path, capsys):
+    main(["train", "--smoke", "--set", f"out_dir={tmp_path}", "--set", "num_eval_samples=20"])
+    result = _json(capsys)
+    assert result["backend"] == BACKEND and result["final_losses"]["d_loss"] > 0
+    assert result["model_path"] == str(tmp_path / "model.keras")  # the default recipe: DCGAN
+    model_path = result["model_path"]
+
+    grid = tmp_path / "grid.png"
+    main(["sample", model_path, "--num", "9", "--out", str(grid), "--seed", "3"])
+    assert _json(capsys) == {"out": str(grid), "num_samples": 9, "sample_shape": [16, 16, 1]}
+    assert grid.stat().st_size > 1000
+
+    err = _error(capsys, ["sample", model_path, "--psi", "0.7"])
+    assert "--psi" in err and "DCGAN.generate() does not" in err
+    err = _error(capsys, ["sample", model_path, "--labels", "3"])
+    assert "conditional models" in err
+    err = _error(capsys, ["sample", str(tmp_path / "missing.keras")])
+    assert "not found" in err
+
+    main(["evaluate", model_path, "--num", "30"])
+    figures = _json(capsys)
+    assert figures["class"] == "DCGAN" and figures["num_samples"] == 30
+    assert figures["digits"]["fid_digits"] > figures["digits_real_floor"]["fid_digits"] > 0
+
+    export = pytest.importorskip("kgan.export")
+    assert callable(export.export_saved_model)
+    main(["export", model_path, str(tmp_path / "saved")])
+    assert _json(capsys) == {"saved_model": str(tmp_path / "saved")}
+    assert (tmp_path / "saved" / "saved_model.pb").exists()
+
+
+def test_sample_and_evaluate_conditional_and_2d_models(tmp_path, capsys):
+    generator, discriminator = tiny_dcgan_pair(latent_dim=8 + 10, include_head=False)
+    cgan = kgan.models.CGAN(generator, discriminator, latent_dim=8, num_classes=10)
+    cgan_path = str(tmp_path / "cgan.keras")
+    cgan.save(cgan_path)
+    main(["sample", cgan_path, "--num", "4", "--labels", "3", "--out", str(tmp_path / "c.png")])
+    assert _json(capsys)["num_samples"] == 4
+    assert _error(capsys, ["sample", cgan_path, "--labels", "12"]).count("[0, 10)") == 1
+    main(["evaluate", cgan_path, "--num", "20"])
+    assert 0.0 <= _json(capsys)["digits"]["conditional_accuracy"] <= 1.0
+
+    generator, discriminator = tiny_mlp_pair()
+    gan = kgan.models.GAN(generator, discriminator, latent_dim=4)
+    gan_path = str(tmp_path / "gan.keras")
+    gan.save(gan_path)
+    main(["sample", gan_path, "--num", "50", "--out", str(tmp_path / "points.png")])
+    assert _json(capsys)["sample_shape"] == [2]
+    main(["evaluate", gan_path, "--num", "100"])
+    figures = _json(capsys)
+    assert set(figures) >= {"mode_coverage_ring8", "mode_coverage_grid25"}
+    assert 0 <= figures["mode_coverage_ring8"]["modes"] <= 8
+    main(["evaluate", gan_path, "--num", "100", "--mixture", "ring8"])
+    assert "mode_coverage_grid25" not in _json(capsys)
+
+    plain = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    plain_path = str(tmp_path / "plain.keras")
+    plain.save(plain_path)
+    assert "not a kgan model with generate()" in _error(capsys, ["evaluate", plain_path])
+
+
+def test_entry_point_switches_backend(tmp_path):
+    """The installed `kgan` script re-runs itself under the asked backend."""
+    other = {"jax": "torch", "torch": "tensorflow", "tensorflow": "jax"}[BACKEND]
+    executable = shutil.which("kgan", path=os.path.dirname(sys.executable))
+    assert executable, "the kgan entry point is not installed (pip install -e .)"
+    env = {**os.environ, "KERAS_BACKEND": BACKEND, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    completed = subprocess.run(
+        [executable, "train", "gan_mixtures", "--backend", other, "--smoke",
+         "--set", f"out_dir={tmp_path}"],
+        capture_output=True, text=True, env=env, timeout=900,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    out = completed.stdout
+    result = json.loads(out[out.index("{"):])
+    assert result["backend"] == other and np.isfinite(result["high_quality"])

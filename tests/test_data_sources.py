@@ -1,0 +1,152 @@
+"""Real-data sources: paired and unpaired image folders, tfds offline, and the
+tf.data / PyDataset pipelines that fit() takes."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import kgan
+
+from .conftest import tiny_dcgan_pair, tiny_mlp_pair
+
+
+def _save(path, size, value):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (value, value, value)).save(path)
+
+
+# ------------------------------------------------------------------ folders
+def test_paired_folder_from_a_and_b_subfolders(tmp_path):
+    for i, (a, b) in enumerate([(0, 255), (255, 0), (0, 0)]):
+        _save(tmp_path / "A" / f"{i:03d}.png", (20, 10), a)
+        _save(tmp_path / "B" / f"{i:03d}.jpg", (12, 12), b)
+    images_a, images_b = kgan.data.load_paired_folder(str(tmp_path), image_size=4, channels=1)
+    assert images_a.shape == images_b.shape == (3, 4, 4, 1)
+    np.testing.assert_allclose(images_a[:, 0, 0, 0], [-1, 1, -1])
+    np.testing.assert_allclose(images_b[:, 0, 0, 0], [1, -1, -1], atol=0.02)  # JPEG
+
+    _save(tmp_path / "B" / "extra.png", (12, 12), 0)
+    with pytest.raises(ValueError, match=r"same names; 1 have no partner, e.g. \['extra'\]"):
+        kgan.data.load_paired_folder(str(tmp_path), image_size=4)
+
+
+def test_paired_folder_from_side_by_side_images(tmp_path):
+    image = np.zeros((8, 16, 3), dtype="uint8")
+    image[:, 8:] = 255  # left half A black, right half B white
+    Image.fromarray(image).save(tmp_path / "1.png")
+    images_a, images_b = kgan.data.load_paired_folder(str(tmp_path), image_size=4)
+    assert images_a.shape == (1, 4, 4, 3)
+    np.testing.assert_allclose(images_a, -1.0)
+    np.testing.assert_allclose(images_b, 1.0)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="No paired images"):
+        kgan.data.load_paired_folder(str(tmp_path / "empty"), image_size=4)
+
+
+def test_unpaired_folder_layout(tmp_path):
+    for i in range(3):
+        _save(tmp_path / "trainA" / f"{i}.png", (6, 6), 0)
+    for i in range(2):
+        _save(tmp_path / "trainB" / f"{i}.png", (9, 6), 255)
+    a, b = kgan.data.load_unpaired_folder(str(tmp_path), image_size=4)
+    assert a.shape == (3, 4, 4, 3) and b.shape == (2, 4, 4, 3)
+    np.testing.assert_allclose(a, -1.0)
+    np.testing.assert_allclose(b, 1.0)
+    with pytest.raises(ValueError, match=r"no testA/ folder .* sub-folders: \['trainA', 'trainB'\]"):
+        kgan.data.load_unpaired_folder(str(tmp_path), image_size=4, split="test")
+
+
+# ------------------------------------------------------------------ tfds
+@pytest.fixture(scope="module")
+def tiny_tfds(tmp_path_factory):
+    """A two-class tfds data set written locally by a builder (no download)."""
+    tfds = pytest.importorskip("tensorflow_datasets")
+
+    class KganTinyStripes(tfds.core.GeneratorBasedBuilder):
+        VERSION = tfds.core.Version("1.0.0")
+
+        def _info(self):
+            return tfds.core.DatasetInfo(builder=self, features=tfds.features.FeaturesDict({
+                "image": tfds.features.Image(shape=(12, 10, 3)),
+                "label": tfds.features.ClassLabel(num_classes=2),
+            }))
+
+        def _split_generators(self, dl_manager):
+            return {"train": self._generate_examples(6), "test": self._generate_examples(2)}
+
+        def _generate_examples(self, n):
+            for i in range(n):
+                yield i, {"image": np.full((12, 10, 3), 40 * i, np.uint8), "label": i % 2}
+
+    data_dir = str(tmp_path_factory.mktemp("tfds"))
+    KganTinyStripes(data_dir=data_dir).download_and_prepare()
+    return "kgan_tiny_stripes", data_dir
+
+
+def test_load_tfds_reads_a_prepared_data_set(tiny_tfds):
+    name, data_dir = tiny_tfds
+    images, labels = kgan.data.load_tfds(name, split="train", image_size=8, data_dir=data_dir)
+    assert images.shape == (6, 8, 8, 3) and images.dtype == np.float32
+    values = np.round((images[:, 0, 0, 0] + 1) / 2 * 255 / 40).astype(int)  # the i of each example
+    assert sorted(values) == list(range(6))
+    np.testing.assert_array_equal(labels, values % 2)
+    grey, _ = kgan.data.load_tfds(name, split="test", data_dir=data_dir, channels=1)
+    assert grey.shape == (2, 12, 10, 1)
+
+
+def test_load_tfds_never_downloads(tmp_path):
+    pytest.importorskip("tensorflow_datasets")
+    with pytest.raises(FileNotFoundError) as raised:
+        kgan.data.load_tfds("mnist", data_dir=str(tmp_path))
+    message = str(raised.value)
+    assert "'mnist' is not prepared in" in message and str(tmp_path) in message
+    assert "never downloads" in message
+    assert f"tfds.builder('mnist', data_dir='{tmp_path}').download_and_prepare()" in message
+
+
+# ------------------------------------------------------------------ pipelines
+@pytest.mark.parametrize("kind", ["tf.data", "py_dataset"])
+def test_fit_accepts_both_pipelines(kind, ring_data, digits16):
+    if kind == "tf.data":
+        pytest.importorskip("tensorflow")
+    generator, discriminator = tiny_mlp_pair()
+    gan = kgan.models.GAN(generator, discriminator, latent_dim=4, seed=0)
+    gan.compile()
+    dataset = kgan.data.make_dataset(ring_data[:64], batch_size=32, seed=0, kind=kind)
+    history = gan.fit(dataset, epochs=2, shuffle=False, verbose=0)
+    assert len(history.history["d_loss"]) == 2 and np.isfinite(history.history["g_loss"]).all()
+
+    x, y = digits16
+    generator, discriminator = tiny_dcgan_pair(latent_dim=8 + 10, include_head=False)
+    cgan = kgan.models.CGAN(generator, discriminator, latent_dim=8, num_classes=10, seed=0)
+    cgan.compile()
+    history = cgan.fit(kgan.data.make_dataset(x[:64], y[:64], batch_size=32, kind=kind),
+                       epochs=1, shuffle=False, verbose=0)
+    assert np.isfinite(history.history["d_loss"]).all()
+
+
+def test_py_dataset_batches_prefetches_and_reshuffles():
+    x = np.arange(10, dtype="float32")[:, None]
+    dataset = kgan.data.make_dataset(x, x[:, 0].astype("int32"), batch_size=4, seed=1,
+                                     kind="py_dataset")
+    assert len(dataset) == 3 and dataset.workers == 2
+    batches = [dataset[i] for i in range(3)]
+    assert [len(b[0]) for b in batches] == [4, 4, 2]
+    first = np.concatenate([b[0][:, 0] for b in batches])
+    assert sorted(first) == list(range(10)) and first.tolist() != list(range(10))
+    for bx, by in batches:
+        np.testing.assert_array_equal(bx[:, 0], by)
+    dataset.on_epoch_end()
+    second = np.concatenate([dataset[i][0][:, 0] for i in range(3)])
+    assert sorted(second) == list(range(10)) and second.tolist() != first.tolist()
+    ordered = kgan.data.make_dataset(x, batch_size=4, shuffle=False, kind="py_dataset")
+    np.testing.assert_array_equal(ordered[1][:, 0], [4, 5, 6, 7])
+
+
+def test_make_dataset_errors():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        kgan.data.make_dataset(np.zeros((4, 2)), kind="torch")
+    with pytest.raises(ValueError, match="same length"):
+        kgan.data.make_dataset(np.zeros((4, 2)), np.zeros(3))
+    with pytest.raises(ValueError, match="batch_size"):
+        kgan.data.make_dataset(np.zeros((4, 2)), batch_size=0)

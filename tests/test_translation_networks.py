@@ -1,0 +1,75 @@
+"""The translation networks: U-Net, PatchGAN, ResNet and SRGAN builders, PixelShuffle,
+instance normalisation."""
+
+import keras
+import numpy as np
+import pytest
+
+import kgan
+from kgan.layers.normalization import normalization_layer
+
+
+def test_unet_generator_shapes_and_skips():
+    g = kgan.networks.unet_generator((16, 16, 1), output_channels=3, base_filters=8, max_filters=8)
+    assert tuple(g.output_shape) == (None, 16, 16, 3)
+    # depth 4 (16 → 1): 3 concatenations (skips) and dropout on the 3 innermost decoder layers
+    kinds = [type(layer).__name__ for layer in g.layers]
+    assert kinds.count("Concatenate") == 3 and kinds.count("Dropout") == 3
+
+
+def test_patchgan_receptive_field_sizes():
+    for num_layers, size in ((1, 16), (2, 8), (3, 4)):
+        d = kgan.networks.patchgan_discriminator((32, 32, 2), base_filters=8, num_layers=num_layers)
+        assert tuple(d.output_shape) == (None, size, size, 1)
+
+
+def test_resnet_generator_with_condition():
+    g = kgan.networks.resnet_generator((16, 16, 1), base_filters=8, num_blocks=1, condition_dim=3)
+    out = g([np.zeros((2, 16, 16, 1), "float32"), np.ones((2, 3), "float32")])
+    assert tuple(out.shape) == (2, 16, 16, 1)
+
+
+def test_srgan_networks_upscale_four_times():
+    g = kgan.networks.srgan_generator((4, 4, 1), filters=8, num_blocks=1)
+    assert tuple(g.output_shape) == (None, 16, 16, 1)
+    d = kgan.networks.srgan_discriminator((16, 16, 1), base_filters=8, num_levels=2, dense_units=8)
+    assert tuple(d.output_shape) == (None, 1)
+
+
+def test_pixel_shuffle_matches_manual_rearrangement():
+    x = np.arange(2 * 2 * 3 * 8, dtype="float32").reshape(2, 2, 3, 8)
+    y = keras.ops.convert_to_numpy(kgan.layers.PixelShuffle(2)(x))
+    assert y.shape == (2, 4, 6, 2)
+    # output pixel (2i + a, 2j + b), channel c = input (i, j), channel (a·2 + b)·C + c
+    for i, j, a, b, c in ((0, 0, 0, 1, 0), (1, 2, 1, 0, 1), (1, 1, 1, 1, 1)):
+        assert y[1, 2 * i + a, 2 * j + b, c] == x[1, i, j, (a * 2 + b) * 2 + c]
+    layer = kgan.layers.PixelShuffle.from_config(kgan.layers.PixelShuffle(2).get_config())
+    assert layer.scale == 2
+
+
+def test_instance_normalization_is_group_normalization_per_channel():
+    layer = normalization_layer("instance")
+    x = np.random.default_rng(0).normal(3.0, 2.0, (2, 4, 4, 3)).astype("float32")
+    y = keras.ops.convert_to_numpy(layer(x))
+    np.testing.assert_allclose(y.mean(axis=(1, 2)), 0.0, atol=1e-5)
+    np.testing.assert_allclose(y.std(axis=(1, 2)), 1.0, atol=1e-3)
+    assert [tuple(w.shape) for w in layer.trainable_weights] == [(3,), (3,)]  # affine
+
+
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda: kgan.networks.unet_generator((12, 12, 1), depth=3), "depth"),
+        (lambda: kgan.networks.unet_generator((16, 16, 1), dropout=1.0), "dropout"),
+        (lambda: kgan.networks.unet_generator((16, 16)), "image_shape"),
+        (lambda: kgan.networks.patchgan_discriminator((20, 20, 2), num_layers=3), "num_layers"),
+        (lambda: kgan.networks.patchgan_discriminator((16, 16, 2), normalization="x"),
+         "normalization"),
+        (lambda: kgan.networks.resnet_generator((18, 18, 1), num_downsamples=2), "num_downsamples"),
+        (lambda: kgan.networks.srgan_generator((8, 8, 1), scale=3), "scale"),
+        (lambda: kgan.layers.PixelShuffle(2)(np.zeros((1, 2, 2, 3), "float32")), "divisible"),
+    ],
+)
+def test_bad_arguments(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
