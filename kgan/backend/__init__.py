@@ -10,6 +10,10 @@ It offers three things, implemented once per backend and selected here from
   built `keras.optimizers.Optimizer` that owns them.
 - `input_gradients(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
   itself differentiable (double backpropagation), for gradient penalties.
+- `replica_context()`: `(replica_id, num_replicas)` inside a `tf.distribute`
+  replica, `(0, 1)` elsewhere, so per-sample noise can be drawn for the global
+  batch and sliced (distributed training then equals single-device training).
+- `required_callbacks()`: callbacks `fit()` must add on this backend.
 - `TrainStep`: a mixin whose `train_step` is what Keras' `fit()` calls on this
   backend; it runs the model's backend-neutral `adversarial_step(batch)`.
 
@@ -21,15 +25,33 @@ import keras
 _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
-    from kgan.backend.tensorflow import TrainStep, input_gradients, update
+    from kgan.backend.tensorflow import (
+        TrainStep,
+        input_gradients,
+        replica_context,
+        required_callbacks,
+        update,
+    )
 elif _BACKEND == "jax":
-    from kgan.backend.jax import TrainStep, input_gradients, update
+    from kgan.backend.jax import (
+        TrainStep,
+        input_gradients,
+        replica_context,
+        required_callbacks,
+        update,
+    )
 elif _BACKEND == "torch":
-    from kgan.backend.torch import TrainStep, input_gradients, update
+    from kgan.backend.torch import (
+        TrainStep,
+        input_gradients,
+        replica_context,
+        required_callbacks,
+        update,
+    )
 else:
     raise ImportError(
         "kgan supports the tensorflow, jax and torch Keras backends. "
         f"Received: KERAS_BACKEND={_BACKEND!r}"
     )
 
-__all__ = ["TrainStep", "input_gradients", "update"]
+__all__ = ["TrainStep", "input_gradients", "replica_context", "required_callbacks", "update"]

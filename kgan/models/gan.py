@@ -36,6 +36,8 @@ def generate_in_batches(network, inputs, batch_size):
         outputs.append(
             ops.convert_to_numpy(network(chunk if len(chunk) > 1 else chunk[0], training=False))
         )
+    if outputs and outputs[0].dtype != np.float32:  # bfloat16/float16 under mixed precision
+        outputs = [output.astype("float32") for output in outputs]
     return np.concatenate(outputs)
 
 
@@ -155,7 +157,7 @@ class GAN(AdversarialModel):
     # ------------------------------------------------------------ losses
     def sample_noise(self, batch):
         batch_size = ops.shape(batch["real"])[0]
-        return {"z": keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)}
+        return {"z": self.random_normal((batch_size, self.latent_dim))}
 
     def discriminator_logits(self, batch, samples):
         return self.discriminator(samples, training=True)
@@ -164,9 +166,9 @@ class GAN(AdversarialModel):
         return self.generator(noise["z"], training=training)
 
     def discriminator_loss(self, batch, noise):
-        fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
-        real_logits = self.discriminator_logits(batch, batch["real"])
-        fake_logits = self.discriminator_logits(batch, fake)
+        fake = ops.stop_gradient(self.fake_samples(batch, noise))
+        real_logits = self.logits(batch, batch["real"])
+        fake_logits = self.logits(batch, fake)
         if self.label_smoothing:
             loss = self._d_loss_fn(real_logits, fake_logits, label_smoothing=self.label_smoothing)
         else:
@@ -174,8 +176,16 @@ class GAN(AdversarialModel):
         return loss, {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
 
     def generator_loss(self, batch, noise):
-        fake_logits = self.discriminator_logits(batch, self.generate_for_batch(batch, noise))
+        fake_logits = self.logits(batch, self.fake_samples(batch, noise))
         return self._g_loss_fn(fake_logits), {}
+
+    def fake_samples(self, batch, noise):
+        """Generated samples for a training batch, in float32 (also under mixed precision)."""
+        return ops.cast(self.generate_for_batch(batch, noise), "float32")
+
+    def logits(self, batch, samples):
+        """Discriminator logits in float32: losses and penalties stay in full precision."""
+        return ops.cast(self.discriminator_logits(batch, samples), "float32")
 
     # ------------------------------------------------------------ sampling
     def call(self, z, training=False):

@@ -65,15 +65,15 @@ class WGANGP(GAN):
         noise = super().sample_noise(batch)
         real = batch["real"]
         alpha_shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
-        noise["alpha"] = keras.random.uniform(alpha_shape, seed=self.seed_generator)
+        noise["alpha"] = self.random_uniform(alpha_shape)
         return noise
 
     def discriminator_loss(self, batch, noise):
-        fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
-        real_logits = self.discriminator_logits(batch, batch["real"])
-        fake_logits = self.discriminator_logits(batch, fake)
+        fake = ops.stop_gradient(self.fake_samples(batch, noise))
+        real_logits = self.logits(batch, batch["real"])
+        fake_logits = self.logits(batch, fake)
         mixed = interpolate(batch["real"], fake, noise["alpha"])
-        gradients = input_gradients(lambda x: self.discriminator_logits(batch, x), mixed)
+        gradients = input_gradients(lambda x: self.logits(batch, x), mixed)
         gp = gradient_penalty(gradients)
         loss = self._d_loss_fn(real_logits, fake_logits) + self.gp_weight * gp
         return loss, {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits), "gp": gp}
