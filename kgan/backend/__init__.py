@@ -1,6 +1,6 @@
 """The only package of kgan that imports tensorflow, jax or torch.
 
-It offers four things, implemented once per backend and selected here from
+It offers the following, implemented once per backend and selected here from
 `keras.backend.backend()`:
 
 - `update(loss_fn, variables, optimizer)`: differentiate `loss_fn()` with
@@ -16,6 +16,10 @@ It offers four things, implemented once per backend and selected here from
   variables keep their values when it does not. It works inside compiled
   steps (JAX jit, `tf.function`, XLA), where a Python `if` on a tensor cannot,
   so interval-gated work (lazy regularisation) decides on a step counter.
+- `replica_context()`: `(replica_id, num_replicas)` inside a `tf.distribute`
+  replica, `(0, 1)` elsewhere, so per-sample noise can be drawn for the global
+  batch and sliced (distributed training then equals single-device training).
+- `required_callbacks()`: callbacks `fit()` must add on this backend.
 - `TrainStep`: a mixin whose `train_step` is what Keras' `fit()` calls on this
   backend; it runs the model's backend-neutral `adversarial_step(batch)`.
 
@@ -27,15 +31,43 @@ import keras
 _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
-    from kgan.backend.tensorflow import TrainStep, input_gradients, run_if, update
+    from kgan.backend.tensorflow import (
+        TrainStep,
+        input_gradients,
+        replica_context,
+        required_callbacks,
+        run_if,
+        update,
+    )
 elif _BACKEND == "jax":
-    from kgan.backend.jax import TrainStep, input_gradients, run_if, update
+    from kgan.backend.jax import (
+        TrainStep,
+        input_gradients,
+        replica_context,
+        required_callbacks,
+        run_if,
+        update,
+    )
 elif _BACKEND == "torch":
-    from kgan.backend.torch import TrainStep, input_gradients, run_if, update
+    from kgan.backend.torch import (
+        TrainStep,
+        input_gradients,
+        replica_context,
+        required_callbacks,
+        run_if,
+        update,
+    )
 else:
     raise ImportError(
         "kgan supports the tensorflow, jax and torch Keras backends. "
         f"Received: KERAS_BACKEND={_BACKEND!r}"
     )
 
-__all__ = ["TrainStep", "input_gradients", "run_if", "update"]
+__all__ = [
+    "TrainStep",
+    "input_gradients",
+    "replica_context",
+    "required_callbacks",
+    "run_if",
+    "update",
+]

@@ -14,6 +14,7 @@ value leaks.
 """
 
 import jax
+import keras
 from keras import StatelessScope, ops
 
 
@@ -108,6 +109,36 @@ def run_if(condition, fn):
         return [v.value for v in assigned]
 
     _reassign(assigned, jax.lax.cond(ops.convert_to_tensor(condition), run, skip))
+
+
+def replica_context():
+    """`(0, 1)`: under `keras.distribution` JAX runs one global program, so
+    noise drawn for the global batch is already split across devices."""
+    return 0, 1
+
+
+class _SynchronousBatchEnd(keras.callbacks.Callback):
+    """Makes Keras run batch-end callbacks on the training thread.
+
+    With no callback that overrides `on_train_batch_end`, Keras dispatches the
+    batch-end hooks to a background thread that reads the step's sharded logs
+    while the next step runs. Under `keras.distribution.DataParallel` on
+    virtual CPU devices that interleaving deadlocked XLA's in-process all-reduce
+    ("Expected 4 threads to join the rendezvous, but only 3 of them arrived",
+    then an abort after 40 s; 4 devices, 256 steps, reproduced every time).
+    Overriding the hook turns that dispatch off.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        pass
+
+
+def required_callbacks():
+    """Callbacks `fit()` needs on this backend: under a `keras.distribution`,
+    one that keeps batch-end callbacks synchronous (see `_SynchronousBatchEnd`)."""
+    if keras.distribution.distribution() is None:
+        return []
+    return [_SynchronousBatchEnd()]
 
 
 class TrainStep:

@@ -45,6 +45,23 @@ def run_if(condition, fn):
     tf.cond(condition, run, lambda: tf.constant(False))
 
 
+def replica_context():
+    """`(replica_id, num_replicas)` of the running `tf.distribute` replica.
+
+    `(0, 1)` outside a multi-replica strategy; `replica_id` is a scalar tensor
+    inside `strategy.run`.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return 0, 1
+    return context.replica_id_in_sync_group, context.num_replicas_in_sync
+
+
+def required_callbacks():
+    """Callbacks `fit()` needs on this backend: none."""
+    return []
+
+
 class TrainStep:
     """Mixin: Keras' TensorFlow trainer calls `train_step(data)`."""
 

@@ -40,6 +40,16 @@ def run_if(condition, fn):
         fn()
 
 
+def replica_context():
+    """`(0, 1)`: Keras offers no multi-device distribution for the torch backend."""
+    return 0, 1
+
+
+def required_callbacks():
+    """Callbacks `fit()` needs on this backend: none."""
+    return []
+
+
 class TrainStep:
     """Mixin: Keras' torch trainer calls `train_step(data)`."""
 

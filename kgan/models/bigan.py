@@ -113,7 +113,7 @@ class BiGAN(AdversarialModel):
     # ------------------------------------------------------------ losses
     def sample_noise(self, batch):
         batch_size = ops.shape(batch["real"])[0]
-        return {"z": keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)}
+        return {"z": self.random_normal((batch_size, self.latent_dim))}
 
     def _logits(self, batch, noise, stop_gradient):
         z_real = self.encoder(batch["real"], training=True)

@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+from keras import ops
 
 from kgan.models.gan import GAN, generate_in_batches, latents
 from kgan.networks.conditional import conditional_discriminator, conditional_generator
@@ -108,10 +109,10 @@ class CGAN(GAN):
 
     # ------------------------------------------------------------ losses
     def discriminator_logits(self, batch, samples):
-        return self.discriminator([samples, batch["labels"]], training=True)
+        return ops.cast(self.discriminator([samples, batch["labels"]], training=True), "float32")
 
     def generate_for_batch(self, batch, noise, training=True):
-        return self.generator([noise["z"], batch["labels"]], training=training)
+        return ops.cast(self.generator([noise["z"], batch["labels"]], training=training), "float32")
 
     # ------------------------------------------------------------ sampling
     def call(self, inputs, training=False):

@@ -44,6 +44,8 @@ def generate_in_batches(network, inputs, batch_size):
         outputs.append(
             ops.convert_to_numpy(network(chunk if len(chunk) > 1 else chunk[0], training=False))
         )
+    if outputs and outputs[0].dtype != np.float32:  # bfloat16/float16 under mixed precision
+        outputs = [output.astype("float32") for output in outputs]
     return np.concatenate(outputs)
 
 
@@ -347,7 +349,7 @@ class GAN(AdversarialModel):
     # ------------------------------------------------------------ losses
     def sample_noise(self, batch):
         batch_size = ops.shape(batch["real"])[0]
-        noise = {"z": keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)}
+        noise = {"z": self.random_normal((batch_size, self.latent_dim))}
         if self.augment is not None:
             for role in ("real", "fake"):
                 noise["augment_" + role] = self.augment.sample(batch["real"], self.seed_generator)
@@ -361,10 +363,13 @@ class GAN(AdversarialModel):
         return self.augment.transform(samples, noise["augment_" + role])
 
     def discriminator_logits(self, batch, samples):
-        return self.discriminator(samples, training=True)
+        """D's logits for `samples`, in float32 (also under mixed precision), so
+        losses and penalties are computed in full precision."""
+        return ops.cast(self.discriminator(samples, training=True), "float32")
 
     def generate_for_batch(self, batch, noise, training=True):
-        return self.generator(noise["z"], training=training)
+        """G's samples for a training batch, in float32 (also under mixed precision)."""
+        return ops.cast(self.generator(noise["z"], training=training), "float32")
 
     def discriminator_loss(self, batch, noise):
         fake = ops.stop_gradient(self.generate_for_batch(batch, noise))

@@ -199,7 +199,7 @@ class SemiSupervisedGAN(AdversarialModel):
 
     def sample_noise(self, batch):
         batch_size = ops.shape(batch["real"])[0]
-        return {"z": keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)}
+        return {"z": self.random_normal((batch_size, self.latent_dim))}
 
     # ------------------------------------------------------------ losses
     def discriminator_loss(self, batch, noise):

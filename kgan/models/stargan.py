@@ -115,7 +115,7 @@ class StarGAN(AdversarialModel):
 
     def sample_noise(self, batch):
         real = batch["real"]
-        alpha = keras.random.uniform((ops.shape(real)[0], 1, 1, 1), seed=self.seed_generator)
+        alpha = self.random_uniform((ops.shape(real)[0], 1, 1, 1))
         target = keras.random.shuffle(batch["attributes"], axis=0, seed=self.seed_generator)
         return {"alpha": alpha, "target": target}
 

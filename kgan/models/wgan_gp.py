@@ -69,7 +69,7 @@ class WGANGP(GAN):
         noise = super().sample_noise(batch)
         real = batch["real"]
         alpha_shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
-        noise["alpha"] = keras.random.uniform(alpha_shape, seed=self.seed_generator)
+        noise["alpha"] = self.random_uniform(alpha_shape)
         return noise
 
     def discriminator_loss(self, batch, noise):

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from kgan.backend import TrainStep, run_if, update
+from kgan.backend import TrainStep, replica_context, required_callbacks, run_if, update
 from kgan.training.adversarial_optimizer import AdversarialOptimizer
 
 
@@ -225,6 +225,31 @@ class AdversarialModel(TrainStep, keras.Model):
     def sample_noise(self, batch):
         return {}
 
+    def random_normal(self, shape):
+        """Standard normal noise of `shape` (axis 0: this batch), from `self.seed_generator`.
+
+        Use it (or `random_uniform`) for every per-sample draw in
+        `sample_noise`: under a `tf.distribute` strategy each replica receives
+        its rows of the noise a single device would draw for the global batch,
+        so distributed training computes the same step as one device.
+        """
+        return self._per_replica(lambda s: keras.random.normal(s, seed=self.seed_generator), shape)
+
+    def random_uniform(self, shape, minval=0.0, maxval=1.0):
+        """Uniform noise in [minval, maxval) of `shape`; see `random_normal`."""
+        return self._per_replica(
+            lambda s: keras.random.uniform(s, minval, maxval, seed=self.seed_generator), shape
+        )
+
+    def _per_replica(self, draw, shape):
+        replica, replicas = replica_context()
+        if replicas == 1:
+            return draw(tuple(shape))
+        batch = shape[0]
+        noise = draw((batch * replicas, *shape[1:]))
+        start = [replica * batch] + [0] * (len(shape) - 1)
+        return ops.slice(noise, start, tuple(shape))
+
     def discriminator_loss(self, batch, noise):
         raise NotImplementedError(f"{type(self).__name__} must define discriminator_loss().")
 
@@ -349,6 +374,14 @@ class AdversarialModel(TrainStep, keras.Model):
                 "torch.compile cannot do (no double backward). Use jit_compile=False or 'auto' "
                 "on the torch backend. Received: jit_compile=True"
             )
+        if self.dtype_policy.name == "mixed_float16":
+            raise ValueError(
+                "kgan does not support the mixed_float16 policy yet: its loss scaling must run "
+                "per adversarial phase, which Keras' LossScaleOptimizer cannot do inside kgan's "
+                "train step on every backend. Use keras.mixed_precision.set_dtype_policy("
+                "'mixed_bfloat16') (no loss scaling needed). Received: "
+                f"dtype_policy={self.dtype_policy.name!r}"
+            )
         super().compile(optimizer=optimizer, **kwargs)
         self._trackers = {name: keras.metrics.Mean(name=name) for name in self.log_names}
 
@@ -388,6 +421,9 @@ class AdversarialModel(TrainStep, keras.Model):
     def fit(self, x=None, y=None, *args, **kwargs):
         self._assert_compile_called("fit")
         self.check_data(x, y)
+        extra = required_callbacks()
+        if extra:
+            kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + extra
         try:
             return super().fit(x, y, *args, **kwargs)
         finally:
