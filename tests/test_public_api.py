@@ -27,6 +27,18 @@ EXPECTED = {
                        "load_checkpoint", "save_image_grid", "save_scatter"],
     "kgan.augment": ["POLICY_NAMES", "AdaptiveAugment", "DiffAugment", "adjust_color", "color",
                      "cut_out", "cutout", "get", "translate", "translation"],
+    "kgan.losses": ["ADVERSARIAL_LOSSES", "attribute_classification_loss", "content_loss",
+                    "discriminator_bidirectional_loss", "discriminator_hinge_loss",
+                    "discriminator_least_squares_loss", "discriminator_minimax_loss",
+                    "discriminator_non_saturating_loss", "discriminator_relativistic_loss",
+                    "discriminator_semi_supervised_loss", "discriminator_wasserstein_loss",
+                    "generator_bidirectional_loss", "generator_feature_matching_loss",
+                    "generator_hinge_loss", "generator_least_squares_loss",
+                    "generator_minimax_loss", "generator_non_saturating_loss",
+                    "generator_relativistic_loss", "generator_semi_supervised_loss",
+                    "generator_wasserstein_loss", "get_adversarial_loss", "gradient_penalty",
+                    "interpolate", "l1_loss", "masked_classification_loss", "r1_penalty",
+                    "r2_penalty", "total_variation_loss"],
     "kgan.training": ["AdversarialModel", "AdversarialOptimizer"],
 }
 
