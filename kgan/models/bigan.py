@@ -7,7 +7,7 @@ import numpy as np
 from keras import ops
 
 from kgan.losses.bidirectional import discriminator_bidirectional_loss, generator_bidirectional_loss
-from kgan.models.gan import check_latent_dim, generate_in_batches, latents
+from kgan.models.gan import check_latent_dim, generate_in_batches, latents_or_given
 from kgan.training.adversarial_model import AdversarialModel, _check_built
 
 
@@ -165,17 +165,7 @@ class BiGAN(AdversarialModel):
         Returns:
             `np.ndarray` `(num_samples, *sample_shape)`.
         """
-        if z is None:
-            if num_samples is None or num_samples <= 0:
-                raise ValueError(
-                    f"generate() needs num_samples > 0 or z. Received: num_samples={num_samples!r}"
-                )
-            z = latents(num_samples, self.latent_dim, seed)
-        z = np.asarray(z, dtype="float32")
-        if z.ndim != 2 or z.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"z must have shape (num_samples, {self.latent_dim}). Received: z.shape={z.shape}"
-            )
+        z = latents_or_given(num_samples, z, seed, self.latent_dim)
         return generate_in_batches(self.sampling_generator, [z], batch_size)
 
     # ------------------------------------------------------------ saving

@@ -33,6 +33,23 @@ def latents(num_samples, latent_dim, seed):
     return np.random.default_rng(seed).standard_normal((num_samples, latent_dim)).astype("float32")
 
 
+def latents_or_given(num_samples, z, seed, latent_dim):
+    """The latents `generate()` uses: `z` checked to be `(num_samples, latent_dim)`,
+    or `num_samples` standard normal latents from `seed` (see `latents`)."""
+    if z is None:
+        if num_samples is None or num_samples <= 0:
+            raise ValueError(
+                f"generate() needs num_samples > 0 or z. Received: num_samples={num_samples!r}"
+            )
+        z = latents(num_samples, latent_dim, seed)
+    z = np.asarray(z, dtype="float32")
+    if z.ndim != 2 or z.shape[1] != latent_dim:
+        raise ValueError(
+            f"z must have shape (num_samples, {latent_dim}). Received: z.shape={z.shape}"
+        )
+    return z
+
+
 def generate_in_batches(network, inputs, batch_size):
     """Runs `network` in inference mode over numpy `inputs` (a list of arrays of
     equal length), `batch_size` rows at a time; returns one numpy array."""
@@ -435,17 +452,7 @@ class GAN(AdversarialModel):
         Returns:
             `np.ndarray` `(num_samples, *sample_shape)`.
         """
-        if z is None:
-            if num_samples is None or num_samples <= 0:
-                raise ValueError(
-                    f"generate() needs num_samples > 0 or z. Received: num_samples={num_samples!r}"
-                )
-            z = latents(num_samples, self.latent_dim, seed)
-        z = np.asarray(z, dtype="float32")
-        if z.ndim != 2 or z.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"z must have shape (num_samples, {self.latent_dim}). Received: z.shape={z.shape}"
-            )
+        z = latents_or_given(num_samples, z, seed, self.latent_dim)
         return generate_in_batches(self.sampling_generator, [z], batch_size)
 
     def get_config(self):

@@ -10,7 +10,7 @@ from kgan.losses.semi_supervised import (
     generator_semi_supervised_loss,
     masked_classification_loss,
 )
-from kgan.models.gan import _shape, check_latent_dim, generate_in_batches, latents
+from kgan.models.gan import _shape, check_latent_dim, generate_in_batches, latents_or_given
 from kgan.training.adversarial_model import AdversarialModel
 
 GENERATOR_LOSSES = ("feature_matching", "non_saturating")
@@ -259,17 +259,7 @@ class SemiSupervisedGAN(AdversarialModel):
         Returns:
             `np.ndarray` `(num_samples, *sample_shape)`.
         """
-        if z is None:
-            if num_samples is None or num_samples <= 0:
-                raise ValueError(
-                    f"generate() needs num_samples > 0 or z. Received: num_samples={num_samples!r}"
-                )
-            z = latents(num_samples, self.latent_dim, seed)
-        z = np.asarray(z, dtype="float32")
-        if z.ndim != 2 or z.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"z must have shape (num_samples, {self.latent_dim}). Received: z.shape={z.shape}"
-            )
+        z = latents_or_given(num_samples, z, seed, self.latent_dim)
         return generate_in_batches(self.sampling_generator, [z], batch_size)
 
     def get_config(self):
