@@ -7,12 +7,12 @@ import numpy as np
 from keras import ops
 
 from kgan.losses.bidirectional import discriminator_bidirectional_loss, generator_bidirectional_loss
-from kgan.models.gan import check_latent_dim, generate_in_batches, latents_or_given
+from kgan.models.gan import LatentSampling, check_latent_dim, generate_in_batches
 from kgan.training.adversarial_model import AdversarialModel, _check_built
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class BiGAN(AdversarialModel):
+class BiGAN(LatentSampling, AdversarialModel):
     """Bidirectional GAN: G: z → x and E: x → z against a joint D(x, z).
 
     D learns to tell encoder pairs `(x, E(x))` (labelled real) from generator
@@ -153,20 +153,6 @@ class BiGAN(AdversarialModel):
         """G(E(x)) in inference mode: `np.ndarray` `(num_samples, *sample_shape)`."""
         return generate_in_batches(self.sampling_generator, [self.encode(x, batch_size)], batch_size)
 
-    def generate(self, num_samples=None, z=None, seed=None, batch_size=256):
-        """Generates samples (as `kgan.models.GAN.generate`).
-
-        Args:
-            num_samples: int, how many; needed unless `z` is given.
-            z: array `(num_samples, latent_dim)`; default N(0, I) from `seed`.
-            seed: int or None.
-            batch_size: int.
-
-        Returns:
-            `np.ndarray` `(num_samples, *sample_shape)`.
-        """
-        z = latents_or_given(num_samples, z, seed, self.latent_dim)
-        return generate_in_batches(self.sampling_generator, [z], batch_size)
 
     # ------------------------------------------------------------ saving
     def get_config(self):

@@ -116,8 +116,29 @@ def _squared_distance(variables, averages):
     return sum(ops.sum(ops.square(v - a)) for v, a in zip(variables, averages))
 
 
+class LatentSampling:
+    """`generate()` for models whose `sampling_generator` maps latents
+    `(batch, latent_dim)` to samples; the model defines `latent_dim`."""
+
+    def generate(self, num_samples=None, z=None, seed=None, batch_size=256):
+        """Generates samples with the generator in inference mode.
+
+        Args:
+            num_samples: int, how many; needed unless `z` is given.
+            z: array `(num_samples, latent_dim)`, latents to use; default drawn
+                from N(0, I) with numpy's generator seeded by `seed`.
+            seed: int or None, seed for the latents when `z` is not given.
+            batch_size: int, generator batch size.
+
+        Returns:
+            `np.ndarray` `(num_samples, *sample_shape)`.
+        """
+        z = latents_or_given(num_samples, z, seed, self.latent_dim)
+        return generate_in_batches(self.sampling_generator, [z], batch_size)
+
+
 @keras.saving.register_keras_serializable(package="kgan")
-class GAN(AdversarialModel):
+class GAN(LatentSampling, AdversarialModel):
     """Generative adversarial network: G(z) against a discriminator D(x).
 
     Args:
@@ -438,22 +459,6 @@ class GAN(AdversarialModel):
     # ------------------------------------------------------------ sampling
     def call(self, z, training=False):
         return self.generator(z, training=training)
-
-    def generate(self, num_samples=None, z=None, seed=None, batch_size=256):
-        """Generates samples with the generator in inference mode.
-
-        Args:
-            num_samples: int, how many; needed unless `z` is given.
-            z: array `(num_samples, latent_dim)`, latents to use; default drawn
-                from N(0, I) with numpy's generator seeded by `seed`.
-            seed: int or None, seed for the latents when `z` is not given.
-            batch_size: int, generator batch size.
-
-        Returns:
-            `np.ndarray` `(num_samples, *sample_shape)`.
-        """
-        z = latents_or_given(num_samples, z, seed, self.latent_dim)
-        return generate_in_batches(self.sampling_generator, [z], batch_size)
 
     def get_config(self):
         config = super().get_config()

@@ -10,7 +10,7 @@ from kgan.losses.semi_supervised import (
     generator_semi_supervised_loss,
     masked_classification_loss,
 )
-from kgan.models.gan import _shape, check_latent_dim, generate_in_batches, latents_or_given
+from kgan.models.gan import LatentSampling, _shape, check_latent_dim, generate_in_batches
 from kgan.training.adversarial_model import AdversarialModel
 
 GENERATOR_LOSSES = ("feature_matching", "non_saturating")
@@ -32,7 +32,7 @@ def _feature_model(discriminator, feature_layer):
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class SemiSupervisedGAN(AdversarialModel):
+class SemiSupervisedGAN(LatentSampling, AdversarialModel):
     """Semi-supervised GAN: the discriminator is a K-class classifier of real data.
 
     The discriminator outputs K class logits l(x) and the "fake" class is
@@ -247,20 +247,6 @@ class SemiSupervisedGAN(AdversarialModel):
         """The most probable class of each sample: int `np.ndarray` `(num_samples,)`."""
         return np.argmax(self.classify(x, batch_size), axis=-1).astype("int32")
 
-    def generate(self, num_samples=None, z=None, seed=None, batch_size=256):
-        """Generates samples (as `kgan.models.GAN.generate`).
-
-        Args:
-            num_samples: int, how many; needed unless `z` is given.
-            z: array `(num_samples, latent_dim)`; default N(0, I) from `seed`.
-            seed: int or None.
-            batch_size: int.
-
-        Returns:
-            `np.ndarray` `(num_samples, *sample_shape)`.
-        """
-        z = latents_or_given(num_samples, z, seed, self.latent_dim)
-        return generate_in_batches(self.sampling_generator, [z], batch_size)
 
     def get_config(self):
         config = super().get_config()
