@@ -12,6 +12,8 @@ import math
 import keras
 import numpy as np
 
+from kgan.backend.interop import tf_data_pipeline
+
 KINDS = ("auto", "tf.data", "py_dataset")
 
 
@@ -58,17 +60,8 @@ def make_dataset(x, y=None, batch_size=64, shuffle=True, seed=None, kind="auto",
     if kind == "auto":
         kind = "tf.data" if importlib.util.find_spec("tensorflow") else "py_dataset"
     if kind == "tf.data":
-        return _tf_dataset(x, y, batch_size, shuffle, seed)
+        return tf_data_pipeline(x, y, batch_size, shuffle, seed)
     return ArrayDataset(x, y, batch_size, shuffle=shuffle, seed=seed, workers=workers)
-
-
-def _tf_dataset(x, y, batch_size, shuffle, seed):
-    import tensorflow as tf
-
-    dataset = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
-    if shuffle:
-        dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 class ArrayDataset(keras.utils.PyDataset):

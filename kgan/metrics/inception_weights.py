@@ -13,6 +13,8 @@ and 1,008-class classifier weights (`fc.weight`, `fc.bias`) of torchvision's
 
 import os
 
+from kgan.backend.interop import read_torch_state_dict
+
 FID_WEIGHTS_FILE = "pt_inception-2015-12-05-6726825d.pth"
 FID_WEIGHTS_URL = ("https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/"
                    + FID_WEIGHTS_FILE)
@@ -72,15 +74,4 @@ def read_pytorch_fid_weights(weights="pytorch_fid"):
         ImportError: when torch is not installed.
     """
     path = fid_weights_path(weights)
-    # The file is a pickled PyTorch state dict; only torch.load reads it, so this one function imports torch, lazily, and
-    # pyproject.toml exempts this module from the backend-isolation rule
-    # (TID251). weights_only=True unpickles tensors only, never code.
-    try:
-        import torch
-    except ImportError as error:
-        raise ImportError(
-            f"Reading {path} (a PyTorch state dict) needs torch: `pip install torch` (the CPU "
-            "build is enough). The converted network then runs on any Keras backend."
-        ) from error
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    return {name: tensor.detach().float().numpy() for name, tensor in state.items()}
+    return read_torch_state_dict(path)
