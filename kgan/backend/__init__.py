@@ -3,11 +3,18 @@
 It offers the following, implemented once per backend and selected here from
 `keras.backend.backend()`:
 
-- `update(loss_fn, variables, optimizer)`: differentiate `loss_fn()` with
-  respect to `variables` only, apply `optimizer`, return `(loss, logs)`.
-  `loss_fn` takes no arguments and returns a scalar loss and a dict of scalar
-  tensors to report; `variables` is a list of `keras.Variable`; `optimizer` is a
-  built `keras.optimizers.Optimizer` that owns them.
+- `gradients(loss_fn, variables)`: differentiate `loss_fn()` with respect to
+  `variables` only; return `(loss, logs, gradients)`. `loss_fn` takes no
+  arguments and returns a scalar loss and a dict of scalar tensors to report;
+  `variables` is a list of `keras.Variable`; a variable the loss does not
+  reach gets a zero gradient. Variables `loss_fn` assigns (BatchNorm
+  statistics) keep the assigned values.
+- `apply_gradients(optimizer, gradients, variables)`: one step of a built
+  `keras.optimizers.Optimizer` that owns `variables`.
+- `update(loss_fn, variables, optimizer)`: both, return `(loss, logs)`; with a
+  `keras.optimizers.LossScaleOptimizer` (`mixed_float16`), dynamic loss
+  scaling that skips the step on overflow (`kgan/backend/optimizer_step.py`, written
+  once over the three above and `run_if`).
 - `input_gradients(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
   itself differentiable (double backpropagation), for gradient penalties.
 - `run_if(condition, fn)`: call `fn()`, which assigns variables (an optimizer
@@ -26,36 +33,43 @@ It offers the following, implemented once per backend and selected here from
 Everything above this package is written in `keras.ops`.
 """
 
+import functools
+
 import keras
+
+from kgan.backend import optimizer_step
 
 _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
     from kgan.backend.tensorflow import (
         TrainStep,
+        apply_gradients,
+        gradients,
         input_gradients,
         replica_context,
         required_callbacks,
         run_if,
-        update,
     )
 elif _BACKEND == "jax":
     from kgan.backend.jax import (
         TrainStep,
+        apply_gradients,
+        gradients,
         input_gradients,
         replica_context,
         required_callbacks,
         run_if,
-        update,
     )
 elif _BACKEND == "torch":
     from kgan.backend.torch import (
         TrainStep,
+        apply_gradients,
+        gradients,
         input_gradients,
         replica_context,
         required_callbacks,
         run_if,
-        update,
     )
 else:
     raise ImportError(
@@ -63,8 +77,19 @@ else:
         f"Received: KERAS_BACKEND={_BACKEND!r}"
     )
 
+update = functools.partial(
+    optimizer_step.update,
+    gradients=gradients,
+    apply_gradients=apply_gradients,
+    run_if=run_if,
+    replica_context=replica_context,
+)
+update.__doc__ = optimizer_step.update.__doc__
+
 __all__ = [
     "TrainStep",
+    "apply_gradients",
+    "gradients",
     "input_gradients",
     "replica_context",
     "required_callbacks",

@@ -5,7 +5,7 @@ Keras' JAX trainer calls a pure `train_step(state, data) -> (logs, state)`.
 backend-neutral `adversarial_step` can read and assign variables as if they were
 stateful; the scope records every assignment and the new state is read back out.
 
-Inside that scope, `update` differentiates with `jax.value_and_grad`: the
+Inside that scope, `gradients` differentiates with `jax.value_and_grad`: the
 variables being differentiated are mapped to traced values in a child scope,
 every other variable falls back to the enclosing scope's current value, and
 assignments made while computing the loss (BatchNorm statistics, for example)
@@ -65,14 +65,19 @@ def _reassign(variables, values):
         variable.assign(value)
 
 
-def update(loss_fn, variables, optimizer):
-    """`kgan.backend.update` with `jax.value_and_grad` in a child stateless scope."""
+def gradients(loss_fn, variables):
+    """`kgan.backend.gradients` with `jax.value_and_grad` in a child stateless scope."""
     pure_fn, assigned = _functionalize(loss_fn, variables)
     values = [v.value for v in variables]
-    (loss, (logs, new_values)), gradients = jax.value_and_grad(pure_fn, has_aux=True)(values)
+    (loss, (logs, new_values)), grads = jax.value_and_grad(pure_fn, has_aux=True)(values)
     _reassign(assigned, new_values)
-    optimizer.apply(gradients, variables)
-    return loss, logs
+    return loss, logs, grads
+
+
+def apply_gradients(optimizer, grads, variables):
+    """`kgan.backend.apply_gradients`: `optimizer.apply` (assignments go to the
+    enclosing stateless scope)."""
+    optimizer.apply(grads, variables)
 
 
 def input_gradients(fn, x):

@@ -20,19 +20,44 @@ def _outputs(images):
     }
 
 
-def _check_labels(labels, num_rows, num_classes, rows_name):
+def _check_labels(labels, num_rows, num_classes, rows_name, name="labels"):
     return [
         tf.debugging.assert_equal(
             tf.shape(labels)[0], num_rows,
-            message=f"labels must have one label per {rows_name}",
+            message=f"{name} must have one label per {rows_name}",
         ),
         tf.debugging.assert_greater_equal(
-            labels, 0, message=f"labels must be in [0, {num_classes})"
+            labels, 0, message=f"{name} must be in [0, {num_classes})"
         ),
         tf.debugging.assert_less(
-            labels, num_classes, message=f"labels must be in [0, {num_classes})"
+            labels, num_classes, message=f"{name} must be in [0, {num_classes})"
         ),
     ]
+
+
+def _serve_conditional_images(run, image_shape, condition):
+    """`serving_default(images, conditions | styles)` of a conditional translator."""
+    name = condition["name"]
+    if name == "styles":
+        spec = tf.TensorSpec([None], tf.int32, name)
+    else:
+        spec = tf.TensorSpec([None, condition["width"]], tf.float32, name)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, *image_shape], tf.float32, "images"), spec])
+    def serve(images, values):
+        images = tf.ensure_shape(images, [None, *image_shape], name="images")
+        values = tf.ensure_shape(values, spec.shape, name=name)
+        if name == "styles":
+            checks = _check_labels(values, tf.shape(images)[0], condition["num_styles"], "image",
+                                   name="styles")
+        else:
+            checks = [tf.debugging.assert_equal(
+                tf.shape(values)[0], tf.shape(images)[0],
+                message="conditions must have one row per image")]
+        with tf.control_dependencies(checks):
+            return _outputs(run(tf.identity(images), tf.identity(values)))
+
+    return serve
 
 
 def _forward_function(network, forward, specs):
@@ -67,16 +92,23 @@ def write_saved_model(path, network, forward, contract, signatures):
         path: str, output directory.
         network: the built `keras.Model` whose variables `forward` reads.
         forward: function of keras tensors → raw images, positional inputs in
-            the order `z, labels, psi` (those present) or `images`.
+            the order `z, labels, psi` (those present) or `images` (and the
+            translator's condition).
         contract: dict with `kind` ("unconditional", "conditional",
-            "translator"), `latent_dim`, `num_classes`, `image_shape` and
-            `truncation` (bool).
+            "translator"), `latent_dim`, `num_classes`, `image_shape`,
+            `truncation` (bool) and, for translators, `condition` (None or a
+            dict: `name` "conditions" with `width`, or "styles" with `num_styles`).
         signatures: names to write, a subset of `("serving_default", "generate")`.
     """
     kind = contract["kind"]
     truncation = contract["truncation"]
     if kind == "translator":
         specs = [((None, *contract["image_shape"]), "float32")]
+        condition = contract["condition"]
+        if condition and condition["name"] == "styles":
+            specs.append(((None,), "int32"))
+        elif condition:
+            specs.append(((None, condition["width"]), "float32"))
     else:
         specs = [((None, contract["latent_dim"]), "float32")]
         if kind == "conditional":
@@ -87,7 +119,11 @@ def write_saved_model(path, network, forward, contract, signatures):
     archive = keras.export.ExportArchive()
     functions = {}
 
-    if kind == "translator":
+    if kind == "translator" and contract["condition"]:
+        functions["serving_default"] = _serve_conditional_images(
+            run, list(contract["image_shape"]), contract["condition"]
+        )
+    elif kind == "translator":
         image_shape = list(contract["image_shape"])
 
         @tf.function(input_signature=[tf.TensorSpec([None, *image_shape], tf.float32, "images")])

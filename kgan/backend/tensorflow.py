@@ -10,19 +10,24 @@ def _replica_scale(loss):
     return loss / replicas if replicas > 1 else loss
 
 
-def update(loss_fn, variables, optimizer):
-    """`kgan.backend.update` with a `tf.GradientTape`, loss scaled for `tf.distribute` replicas."""
+def gradients(loss_fn, variables):
+    """`kgan.backend.gradients` with a `tf.GradientTape`, loss scaled for `tf.distribute`
+    replicas."""
     with tf.GradientTape() as tape:
         loss, logs = loss_fn()
         scaled = _replica_scale(loss)
     # Zeros, not None, for variables the loss does not reach (a penalty does not
     # reach the discriminator's last bias), as JAX and torch give.
-    gradients = [
+    grads = [
         tf.zeros(v.shape, v.dtype) if g is None else g
         for v, g in zip(variables, tape.gradient(scaled, variables))
     ]
-    optimizer.apply(gradients, variables)
-    return loss, logs
+    return loss, logs, grads
+
+
+def apply_gradients(optimizer, grads, variables):
+    """`kgan.backend.apply_gradients`: `optimizer.apply`."""
+    optimizer.apply(grads, variables)
 
 
 def input_gradients(fn, x):

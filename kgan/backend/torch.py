@@ -13,15 +13,19 @@ def _detach(logs):
     return {name: ops.convert_to_tensor(value).detach() for name, value in logs.items()}
 
 
-def update(loss_fn, variables, optimizer):
-    """`kgan.backend.update` with `torch.autograd.grad`."""
+def gradients(loss_fn, variables):
+    """`kgan.backend.gradients` with `torch.autograd.grad`."""
     loss, logs = loss_fn()
-    gradients = torch.autograd.grad(
+    grads = torch.autograd.grad(
         loss, [v.value for v in variables], allow_unused=True, materialize_grads=True
     )
+    return loss.detach(), _detach(logs), list(grads)
+
+
+def apply_gradients(optimizer, grads, variables):
+    """`kgan.backend.apply_gradients`: `optimizer.apply` outside autograd."""
     with torch.no_grad():
-        optimizer.apply(list(gradients), variables)
-    return loss.detach(), _detach(logs)
+        optimizer.apply(grads, variables)
 
 
 def input_gradients(fn, x):

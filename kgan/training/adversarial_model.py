@@ -333,8 +333,13 @@ class AdversarialModel(TrainStep, keras.Model):
             **kwargs: `jit_compile`, `run_eagerly`, `steps_per_execution` as in
                 `keras.Model.compile`. A GAN takes no `loss`, `optimizer` or
                 `metrics`: its losses are its own.
+
+        Under the `mixed_float16` dtype policy each optimizer is wrapped in a
+        `keras.optimizers.LossScaleOptimizer` (unless it is one): every phase
+        scales its loss dynamically and skips its update on overflow.
         """
-        for forbidden in ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics"):
+        for forbidden in ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",
+                          "auto_scale_loss"):
             if kwargs.get(forbidden) is not None:
                 raise ValueError(
                     f"{type(self).__name__}.compile() takes g_optimizer and d_optimizer; its "
@@ -359,6 +364,14 @@ class AdversarialModel(TrainStep, keras.Model):
             g_optimizer = _lazy_regularization_optimizer(g_optimizer, self.g_reg_interval)
         if (self.d_reg_interval or 1) > 1:
             d_optimizer = _lazy_regularization_optimizer(d_optimizer, self.d_reg_interval)
+        if self.dtype_policy.name == "mixed_float16":
+            # float16 gradients underflow: dynamic loss scaling per phase
+            # (kgan.backend.update), one scale per optimizer.
+            g_optimizer, d_optimizer = (
+                o if isinstance(o, keras.optimizers.LossScaleOptimizer)
+                else keras.optimizers.LossScaleOptimizer(o, name=f"{o.name}_loss_scale")
+                for o in (g_optimizer, d_optimizer)
+            )
         optimizer = AdversarialOptimizer(generator=g_optimizer, discriminator=d_optimizer)
         # Build now: building lazily inside a JAX trace or a tf.function fails.
         optimizer.build(
@@ -374,15 +387,8 @@ class AdversarialModel(TrainStep, keras.Model):
                 "torch.compile cannot do (no double backward). Use jit_compile=False or 'auto' "
                 "on the torch backend. Received: jit_compile=True"
             )
-        if self.dtype_policy.name == "mixed_float16":
-            raise ValueError(
-                "kgan does not support the mixed_float16 policy yet: its loss scaling must run "
-                "per adversarial phase, which Keras' LossScaleOptimizer cannot do inside kgan's "
-                "train step on every backend. Use keras.mixed_precision.set_dtype_policy("
-                "'mixed_bfloat16') (no loss scaling needed). Received: "
-                f"dtype_policy={self.dtype_policy.name!r}"
-            )
-        super().compile(optimizer=optimizer, **kwargs)
+        # auto_scale_loss=False: Keras would wrap the composite optimizer itself.
+        super().compile(optimizer=optimizer, auto_scale_loss=False, **kwargs)
         self._trackers = {name: keras.metrics.Mean(name=name) for name in self.log_names}
 
     @property
