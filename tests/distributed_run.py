@@ -1,4 +1,9 @@
-"""Trains the same WGAN-GP on one device and on 4 virtual CPU devices; prints JSON.
+"""Trains the same GAN on one device and on 4 virtual CPU devices; prints JSON.
+
+`--model wgan_gp` (default): an MLP WGAN-GP on ring8 (per-sample noise,
+interpolation weights, the gradient penalty). `--model diffaugment`: a small
+convolutional GAN with DiffAugment on 16×16 digits (per-sample augmentation
+parameters, which must also be drawn per replica).
 
 Used by test_distributed.py and benchmarks/distributed.py, one subprocess per
 backend (the devices must be configured before the backend starts):
@@ -43,13 +48,34 @@ import kgan  # noqa: E402
 import kgan.backend  # noqa: E402
 
 
-def build():
+def build(model_name):
     keras.utils.set_random_seed(0)
-    generator = kgan.networks.mlp_generator(4, 2, width=32, depth=2)
-    critic = kgan.networks.mlp_discriminator(2, width=32, depth=2)
-    model = kgan.models.WGANGP(generator, critic, latent_dim=4, d_steps=2, seed=0)
+    if model_name == "wgan_gp":
+        generator = kgan.networks.mlp_generator(4, 2, width=32, depth=2)
+        critic = kgan.networks.mlp_discriminator(2, width=32, depth=2)
+        model = kgan.models.WGANGP(generator, critic, latent_dim=4, d_steps=2, seed=0)
+    else:  # no BatchNorm: its batch statistics are per replica
+        layers = keras.layers
+        generator = keras.Sequential([
+            keras.Input((4,)), layers.Dense(4 * 4 * 8, activation="relu"), layers.Reshape((4, 4, 8)),
+            layers.Conv2DTranspose(8, 4, strides=2, padding="same", activation="relu"),
+            layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"),
+        ])
+        discriminator = keras.Sequential([
+            keras.Input((16, 16, 1)), layers.Conv2D(8, 4, strides=2, padding="same"),
+            layers.LeakyReLU(0.2), layers.Flatten(), layers.Dense(1),
+        ])
+        model = kgan.models.GAN(generator, discriminator, latent_dim=4, seed=0,
+                                augment=kgan.augment.DiffAugment("translation,cutout"))
     model.compile()
     return model
+
+
+def training_data(model_name, size):
+    if model_name == "wgan_gp":
+        return kgan.data.gaussian_mixture("ring8", size, seed=0)
+    images, _ = kgan.data.load_digits(image_size=16)
+    return images[:size]
 
 
 def train(model, x, batch, steps):
@@ -75,18 +101,19 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--model", choices=("wgan_gp", "diffaugment"), default="wgan_gp")
     args = parser.parse_args()
-    x = kgan.data.gaussian_mixture("ring8", args.steps * args.batch, seed=0)
+    x = training_data(args.model, args.steps * args.batch)
 
-    single = build()
+    single = build(args.model)
     single_logs, single_rate = train(single, x, args.batch, args.steps)
 
     scope = distributed_context()
     if scope is None:
-        distributed = build()
+        distributed = build(args.model)
     else:
         with scope:
-            distributed = build()
+            distributed = build(args.model)
     distributed_logs, distributed_rate = train(distributed, x, args.batch, args.steps)
 
     # The JAX guard against Keras' background callback thread (kgan.backend.jax).

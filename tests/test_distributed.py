@@ -19,11 +19,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 pytestmark = pytest.mark.cross_backend
 
 
+@pytest.mark.parametrize("model", ["wgan_gp", "diffaugment"])
 @pytest.mark.parametrize("backend", ["jax", "tensorflow"])
-def test_four_devices_match_one(backend):
+def test_four_devices_match_one(backend, model):
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
     run = subprocess.run(
-        [sys.executable, os.path.join(HERE, "distributed_run.py"), "--steps", "8"],
+        [sys.executable, os.path.join(HERE, "distributed_run.py"), "--steps", "8",
+         "--model", model],
         env=env, capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stderr[-3000:]

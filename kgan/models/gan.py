@@ -390,7 +390,11 @@ class GAN(LatentSampling, AdversarialModel):
         noise = {"z": self.random_normal((batch_size, self.latent_dim))}
         if self.augment is not None:
             for role in ("real", "fake"):
-                noise["augment_" + role] = self.augment.sample(batch["real"], self.seed_generator)
+                noise["augment_" + role] = self.per_replica(
+                    # `sample` reads only the shape of its images.
+                    lambda shape: self.augment.sample(ops.zeros(shape), self.seed_generator),
+                    ops.shape(batch["real"]),
+                )
         return noise
 
     def augmented(self, samples, noise, role):

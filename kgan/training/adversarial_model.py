@@ -233,22 +233,35 @@ class AdversarialModel(TrainStep, keras.Model):
         its rows of the noise a single device would draw for the global batch,
         so distributed training computes the same step as one device.
         """
-        return self._per_replica(lambda s: keras.random.normal(s, seed=self.seed_generator), shape)
+        return self.per_replica(lambda s: keras.random.normal(s, seed=self.seed_generator), shape)
 
     def random_uniform(self, shape, minval=0.0, maxval=1.0):
         """Uniform noise in [minval, maxval) of `shape`; see `random_normal`."""
-        return self._per_replica(
+        return self.per_replica(
             lambda s: keras.random.uniform(s, minval, maxval, seed=self.seed_generator), shape
         )
 
-    def _per_replica(self, draw, shape):
+    def per_replica(self, draw, shape):
+        """`draw(shape)` for this replica's rows of the global batch.
+
+        `draw` takes a shape whose axis 0 is a batch size and returns a tensor
+        or a nested structure of tensors whose axis 0 is that batch (per-sample
+        noise, augmentation parameters). Under a `tf.distribute` strategy with
+        R replicas it is called for the global batch (R × `shape[0]` rows) and
+        each replica keeps its own rows, so every replica draws different noise
+        and distributed training equals one device; elsewhere it is `draw(shape)`.
+        """
         replica, replicas = replica_context()
+        shape = tuple(shape)
         if replicas == 1:
-            return draw(tuple(shape))
+            return draw(shape)
         batch = shape[0]
-        noise = draw((batch * replicas, *shape[1:]))
-        start = [replica * batch] + [0] * (len(shape) - 1)
-        return ops.slice(noise, start, tuple(shape))
+        drawn = draw((batch * replicas, *shape[1:]))
+        return keras.tree.map_structure(
+            lambda t: ops.slice(t, [replica * batch] + [0] * (len(t.shape) - 1),
+                                (batch, *t.shape[1:])),
+            drawn,
+        )
 
     def discriminator_loss(self, batch, noise):
         raise NotImplementedError(f"{type(self).__name__} must define discriminator_loss().")
