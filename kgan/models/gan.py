@@ -347,8 +347,8 @@ class GAN(LatentSampling, AdversarialModel):
                     )
             self.log_names = self.log_names + ("d_hist", "g_hist")
 
-    def adversarial_step(self, data):
-        logs = super().adversarial_step(data)
+    def end_of_step(self, batch):
+        super().end_of_step(batch)
         if self.historical_averaging:
             # θ̄ ← θ̄ + (θ − θ̄) / n: the running mean of the parameters after each step.
             count = self.historical_count + 1.0
@@ -358,7 +358,6 @@ class GAN(LatentSampling, AdversarialModel):
             ):
                 average.assign(average + (variable - average) / count)
             self.historical_count.assign(count)
-        return logs
 
     @property
     def sample_shape(self):

@@ -504,10 +504,17 @@ class AdversarialModel(TrainStep, keras.Model):
             else:
                 average.assign(weight)
 
+    def end_of_step(self, batch):
+        """Bookkeeping after both players' updates (running averages of weights):
+        the generator EMA here; a variant that keeps more extends it (calling
+        `super()`). It assigns variables only, with `keras.ops`, under jit."""
+        if self.generator_ema is not None:
+            self._update_ema(batch)
+
     def adversarial_step(self, data):
         """One training step on one batch: `d_steps` D updates and the lazy D
         regulariser when due, one G update and the lazy G regulariser when due,
-        then the generator EMA."""
+        then `end_of_step` (the generator EMA)."""
         batch = self.unpack_batch(data)
         d_phase = (self.discriminator_variables, self.d_optimizer)
         g_phase = (self.generator_variables, self.g_optimizer)
@@ -530,8 +537,7 @@ class AdversarialModel(TrainStep, keras.Model):
             *g_phase,
         )
         self._lazy_phase(self.generator_regularizer, self.g_reg_interval, batch, *g_phase)
-        if self.generator_ema is not None:
-            self._update_ema(batch)
+        self.end_of_step(batch)
         self.optimizer.iterations.assign_add(1)
         return {name: tracker.result() for name, tracker in self._trackers.items()}
 
