@@ -37,16 +37,41 @@ CASES = {
                                                          num_levels=1, dense_units=8),
     "srgan_generator": lambda: N.srgan_generator((8, 8, 1), scale=2, filters=4, num_blocks=1),
     "unet_generator": lambda: N.unet_generator((16, 16, 1), base_filters=4, max_filters=8),
+    "ganimation_generator": lambda: N.ganimation_generator((16, 16, 1), 2, base_filters=4,
+                                                           num_blocks=1, num_downsamples=1),
+    "zi2zi_generator": lambda: N.zi2zi_generator((16, 16, 1), CLASSES, embedding_dim=4,
+                                                 base_filters=4, depth=2),
+    "biggan_generator": lambda: N.biggan_generator(8, CLASSES, (8, 8, 1), channels=(8, 8),
+                                                   shared_dim=4, attention_resolution=8),
+    "biggan_discriminator": lambda: N.biggan_discriminator((8, 8, 1), CLASSES, channels=(8, 8),
+                                                           attention_resolution=4),
+    "stylegan_mapping": lambda: N.stylegan_mapping(4, 4, num_layers=2),
+    "stylegan_synthesis": lambda: N.stylegan_synthesis(4, (8, 8, 1), 64, 8),
+    "stylegan2_synthesis": lambda: N.stylegan2_synthesis(4, (8, 8, 1), 64, 8),
+    "stylegan_generator": lambda: N.stylegan_generator(N.stylegan_mapping(4, 4, num_layers=2),
+                                                       N.stylegan2_synthesis(4, (8, 8, 1), 64, 8)),
+    "stylegan2_discriminator": lambda: N.stylegan2_discriminator((8, 8, 1), 64, 8),
+    "ProgressiveGenerator": lambda: N.ProgressiveGenerator(4, resolution=8, base_filters=4,
+                                                           max_filters=4),
+    "ProgressiveDiscriminator": lambda: N.ProgressiveDiscriminator(resolution=8, base_filters=4,
+                                                                   max_filters=4),
 }
 # Builders left out, with the reason.
 EXCLUDED = {"vgg19_content_network": "needs VGG19 ImageNet weights, which are not shipped"}
 
 
-def _inputs(network, rng):
+# Subclassed networks have no symbolic inputs: their input shapes (no batch axis).
+SUBCLASSED_INPUTS = {"ProgressiveGenerator": [(4,)], "ProgressiveDiscriminator": [(8, 8, 1)]}
+
+
+def _inputs(name, network, rng):
+    specs = [(shape, "float32") for shape in SUBCLASSED_INPUTS.get(name, [])] or [
+        (tuple(tensor.shape[1:]), str(tensor.dtype)) for tensor in network.inputs
+    ]
     arrays = []
-    for tensor in network.inputs:
-        shape = (2, *tensor.shape[1:])
-        if "int" in str(tensor.dtype):
+    for item_shape, dtype in specs:
+        shape = (2, *item_shape)
+        if "int" in dtype:
             arrays.append(rng.integers(0, CLASSES, shape).astype("int32"))
         else:
             arrays.append(np.tanh(rng.standard_normal(shape)).astype("float32"))
@@ -65,7 +90,7 @@ def test_every_builder_has_a_case():
 def test_keras_file_round_trip(name, tmp_path):
     keras.utils.set_random_seed(0)
     network = CASES[name]()
-    inputs = _inputs(network, np.random.default_rng(0))
+    inputs = _inputs(name, network, np.random.default_rng(0))
     path = str(tmp_path / f"{name}.keras")
     network.save(path)
     loaded = keras.saving.load_model(path)

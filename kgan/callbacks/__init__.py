@@ -10,6 +10,7 @@ from kgan.callbacks.lr_decay import LinearLearningRateDecay
 from kgan.callbacks.metrics import MetricsCallback
 from kgan.callbacks.nan_guard import NaNGuard
 from kgan.callbacks.plots import save_image_grid, save_scatter
+from kgan.callbacks.progressive import ProgressiveGrowing
 from kgan.callbacks.sample_grid import SampleGrid
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "LinearLearningRateDecay",
     "MetricsCallback",
     "NaNGuard",
+    "ProgressiveGrowing",
     "SampleGrid",
     "latest_checkpoint",
     "load_checkpoint",

@@ -1,15 +1,35 @@
 """Layers for generators and discriminators."""
 
+from kgan.layers.attention import SelfAttention
+from kgan.layers.conditional_batch_norm import ConditionalBatchNormalization
 from kgan.layers.conditioning import ConcatenateLabels, ProjectionHead
+from kgan.layers.equalized import EqualizedConv2D, EqualizedDense, PixelNormalization
 from kgan.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
 from kgan.layers.pixel_shuffle import PixelShuffle
+from kgan.layers.resample import Resample2D
 from kgan.layers.spectral_normalization import SpectralNormalization
+from kgan.layers.style import (
+    AdaptiveInstanceNormalization,
+    ConstantInput,
+    ModulatedConv2D,
+    NoiseInjection,
+)
 
 __all__ = [
+    "AdaptiveInstanceNormalization",
     "ConcatenateLabels",
+    "ConditionalBatchNormalization",
+    "ConstantInput",
+    "EqualizedConv2D",
+    "EqualizedDense",
     "MinibatchDiscrimination",
     "MinibatchStdDev",
+    "ModulatedConv2D",
+    "NoiseInjection",
+    "PixelNormalization",
     "PixelShuffle",
     "ProjectionHead",
+    "Resample2D",
+    "SelfAttention",
     "SpectralNormalization",
 ]

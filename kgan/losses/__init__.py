@@ -18,9 +18,18 @@ from kgan.losses.bidirectional import (
     discriminator_bidirectional_loss,
     generator_bidirectional_loss,
 )
-from kgan.losses.penalties import gradient_penalty, interpolate, r1_penalty, r2_penalty
+from kgan.losses.orthogonal import orthogonal_penalty
+from kgan.losses.path_length import path_length_penalty, path_lengths
+from kgan.losses.penalties import (
+    drift_penalty,
+    gradient_penalty,
+    interpolate,
+    r1_penalty,
+    r2_penalty,
+)
 from kgan.losses.reconstruction import (
     attribute_classification_loss,
+    condition_regression_loss,
     content_loss,
     l1_loss,
     total_variation_loss,
@@ -55,13 +64,18 @@ __all__ = [
     "generator_non_saturating_loss",
     "generator_wasserstein_loss",
     "get_adversarial_loss",
+    "drift_penalty",
     "gradient_penalty",
     "interpolate",
+    "orthogonal_penalty",
+    "path_length_penalty",
+    "path_lengths",
     "r1_penalty",
     "r2_penalty",
     "discriminator_relativistic_loss",
     "generator_relativistic_loss",
     "attribute_classification_loss",
+    "condition_regression_loss",
     "content_loss",
     "l1_loss",
     "total_variation_loss",

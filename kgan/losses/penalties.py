@@ -74,3 +74,23 @@ def r2_penalty(fake_gradients):
         Modern Baseline GAN" (R1 + R2 in R3GAN).
     """
     return _mean_squared_norm(fake_gradients)
+
+
+def drift_penalty(real_logits):
+    """ProgressiveGAN's drift term: E_x[D(x)²] on real samples.
+
+    A Wasserstein critic's loss is unchanged when all its scores shift by a
+    constant, so they can drift far from zero; this small penalty (weight
+    ε_drift = 0.001 in the paper) keeps them near it.
+
+    Args:
+        real_logits: tensor `(batch, 1)`, the critic's scores of real samples.
+
+    Returns:
+        Scalar: the mean squared score.
+
+    Reference:
+        Karras et al. 2018, "Progressive Growing of GANs for Improved Quality,
+        Stability, and Variation", Appendix A.1.
+    """
+    return ops.mean(ops.square(real_logits))
