@@ -1,11 +1,15 @@
 """Image-to-image translation on the offline digits tasks: the figures of the notes.
 
-Runs the pix2pix, CycleGAN and SRGAN recipes with their defaults (overridable
-with `--set key=value`, applied to every recipe that has the key) on the active
-Keras backend and prints, as JSON, per model: pix2pix L1/PSNR to the test
-targets and the digits classifier's accuracy on the translations; CycleGAN's
-digit and domain accuracy in both directions and the cycle L1/PSNR; SRGAN's PSNR
-against bicubic upsampling.
+Runs the pix2pix, CycleGAN, SRGAN, StarGAN, Zi2Zi and GANimation recipes with
+their defaults (overridable with `--set key=value`, applied to every recipe that
+has the key) on the active Keras backend and prints, as JSON, per model: pix2pix
+L1/PSNR to the test targets and the digits classifier's accuracy on the
+translations; CycleGAN's digit and domain accuracy in both directions (domain by
+a probe CNN trained on real images, with its accuracy on real test images) and
+the cycle L1/PSNR; SRGAN's PSNR against bicubic upsampling; StarGAN's
+target-domain accuracy, content kept and reconstruction; Zi2Zi's style accuracy
+and content kept; GANimation's condition regression error (each probe's score
+on real images beside it).
 
     KERAS_BACKEND=torch nice -n 10 python benchmarks/translation.py [--models pix2pix ...]
 """
@@ -16,11 +20,20 @@ import sys
 
 import kgan
 
-MODELS = ("pix2pix", "cyclegan", "srgan")
+MODELS = ("pix2pix", "cyclegan", "srgan", "stargan", "zi2zi", "ganimation")
 KEYS = {
     "pix2pix": ("test", "test_targets", "train_seconds"),
-    "cyclegan": ("a_to_b", "b_to_a", "domain_rule_accuracy_on_real", "train_seconds"),
+    "cyclegan": ("a_to_b", "b_to_a", "domain_probe_accuracy_on_real", "train_seconds"),
     "srgan": ("test_psnr", "bicubic_psnr", "train_seconds"),
+    "stargan": ("domain_accuracy", "domain_probe_accuracy_on_real", "digit_probe_accuracy",
+                "digit_probe_accuracy_on_real", "digit_accuracy_not_inverted", "reconstruction",
+                "train_seconds"),
+    "zi2zi": ("style_accuracy", "style_probe_accuracy_on_real", "digit_accuracy",
+              "digit_accuracy_on_real", "digit_probe_accuracy", "digit_probe_accuracy_on_real",
+              "test", "train_seconds"),
+    "ganimation": ("condition_error", "condition_error_of_real_renderings",
+                   "condition_error_of_inputs", "l1_to_real_renderings", "digit_accuracy",
+                   "mean_attention", "train_seconds"),
 }
 
 

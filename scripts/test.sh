@@ -2,6 +2,8 @@
 # The test suite: lint (including the rule that only kgan/backend/ imports
 # tensorflow, jax or torch), the fast tests once per backend, then the
 # cross-backend parity tests once. Slow quality checks live in benchmarks/.
+# Two pytest workers per backend (pytest-xdist; idle workers take tests from busy ones): most
+# of a backend's time is single-threaded compilation (JAX jit, tf.function).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh || exit 1
@@ -11,8 +13,10 @@ echo "== ruff"
 .venv/bin/ruff check kgan tests recipes benchmarks || status=1
 for backend in tensorflow jax torch; do
   echo "== pytest, KERAS_BACKEND=$backend"
-  KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -m "not slow and not cross_backend" "$@" || status=1
+  KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -n 2 --dist worksteal \
+    -m "not slow and not cross_backend" "$@" || status=1
 done
 echo "== pytest, cross-backend parity"
-KERAS_BACKEND=jax .venv/bin/python -m pytest -q -m cross_backend "$@" || status=1
+KERAS_BACKEND=jax .venv/bin/python -m pytest -q -n 2 --dist worksteal -m cross_backend "$@" \
+  || status=1
 exit $status

@@ -6,7 +6,7 @@ never kgan:
     python tests/export_check.py CASES.json
 
 CASES.json lists exports: {"path", "kind", "latent_dim", "num_classes",
-"image_shape", "signatures", "inputs": .npz of the served inputs, "expected":
+"image_shape", "signatures", "condition" (translators), "inputs": .npz of the served inputs, "expected":
 .npz of the Keras model's images for them}. Any failed check exits non-zero
 with a message naming the export, signature and check.
 """
@@ -62,7 +62,20 @@ def check_export(case):
     assert error <= ATOL, f"{name}: served images differ from Keras' by {error}"
 
     if case["kind"] == "translator":
-        rejects(name, serve, "Shape of tensor images", images=tf.zeros((1, 3, 3, image_shape[-1])))
+        rejects(name, serve, "Shape of tensor images",
+                **dict(inputs, images=tf.zeros((1, 3, 3, image_shape[-1]))))
+        condition = case.get("condition")
+        if condition and condition["name"] == "styles":
+            styles, count = inputs["styles"], condition["num_styles"]
+            bad = tf.tensor_scatter_nd_update(styles, [[0]], [count])
+            rejects(name, serve, f"styles must be in [0, {count})", **dict(inputs, styles=bad))
+            rejects(name, serve, "styles must have one label per image",
+                    **dict(inputs, styles=styles[1:]))
+        elif condition:
+            wide = tf.zeros((batch, condition["width"] + 1))
+            rejects(name, serve, "Shape of tensor conditions", **dict(inputs, conditions=wide))
+            rejects(name, serve, "conditions must have one row per image",
+                    **dict(inputs, conditions=inputs["conditions"][1:]))
         return
     latent_dim = case["latent_dim"]
     extra = {key: inputs[key] for key in ("psi",) if key in inputs}

@@ -87,3 +87,15 @@ def test_linear_learning_rate_decay():
     np.testing.assert_allclose(seen, [(0.4, 0.2), (0.4, 0.2), (0.3, 0.15), (0.2, 0.1)], rtol=1e-6)
     with pytest.raises(ValueError, match="decay_epochs"):
         kgan.callbacks.LinearLearningRateDecay(1, 0)
+
+
+def test_adversarial_losses_at_the_paper_scale():
+    model = kgan.models.CycleGAN(*networks())
+    zeros, ones = np.zeros((2, 4), "float32"), np.ones((2, 4), "float32")
+    # G: E[(D(G(a)) − 1)²] = 1 at D = 0 (no LSGAN ½); D: ½(E[(D(b) − 1)²] + E[D(G(a))²]) = 1.
+    assert float(_numpy(model._g_loss_fn(zeros))) == pytest.approx(1.0)
+    assert float(_numpy(model._d_loss_fn(zeros, ones))) == pytest.approx(1.0)
+    # Other losses keep their scale for G; D's objective is halved: ½(log 2 + log 2).
+    bce = kgan.models.CycleGAN(*networks(), loss="non_saturating")
+    assert float(_numpy(bce._d_loss_fn(zeros, zeros))) == pytest.approx(np.log(2.0))
+    assert float(_numpy(bce._g_loss_fn(zeros))) == pytest.approx(np.log(2.0))

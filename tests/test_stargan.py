@@ -11,7 +11,8 @@ from tests.model_checks import check_model_contract
 def networks(num_domains=2):
     keras.utils.set_random_seed(0)
     g = kgan.networks.resnet_generator((16, 16, 1), base_filters=8, num_blocks=1,
-                                       num_downsamples=1, condition_dim=num_domains)
+                                       num_downsamples=1, condition_dim=num_domains,
+                                       padding="zero")
     d = kgan.networks.stargan_discriminator((16, 16, 1), num_domains, base_filters=8,
                                             num_layers=2)
     return g, d

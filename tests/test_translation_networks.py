@@ -7,6 +7,7 @@ import pytest
 
 import kgan
 from kgan.layers.normalization import normalization_layer
+from kgan.networks.resnet_generator import ReflectionPadding2D
 
 
 def test_unet_generator_shapes_and_skips():
@@ -27,6 +28,21 @@ def test_resnet_generator_with_condition():
     g = kgan.networks.resnet_generator((16, 16, 1), base_filters=8, num_blocks=1, condition_dim=3)
     out = g([np.zeros((2, 16, 16, 1), "float32"), np.ones((2, 3), "float32")])
     assert tuple(out.shape) == (2, 16, 16, 1)
+
+
+def test_resnet_generator_pads_by_reflection():
+    x = np.arange(2 * 5 * 4 * 3, dtype="float32").reshape(2, 5, 4, 3)
+    layer = ReflectionPadding2D(2)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(x)),
+                                  np.pad(x, [(0, 0), (2, 2), (2, 2), (0, 0)], mode="reflect"))
+    assert tuple(layer.compute_output_shape((None, 5, 4, 3))) == (None, 9, 8, 3)
+
+    def pads(**kwargs):
+        g = kgan.networks.resnet_generator((16, 16, 1), base_filters=4, num_blocks=1, **kwargs)
+        return [layer.padding for layer in g.layers if isinstance(layer, ReflectionPadding2D)]
+
+    assert pads() == [3, 1, 1, 3]  # Conv(7), the block's two Conv(3), the output Conv(7)
+    assert pads(padding="zero") == []
 
 
 def test_srgan_networks_upscale_four_times():
@@ -66,6 +82,7 @@ def test_instance_normalization_is_group_normalization_per_channel():
         (lambda: kgan.networks.patchgan_discriminator((16, 16, 2), normalization="x"),
          "normalization"),
         (lambda: kgan.networks.resnet_generator((18, 18, 1), num_downsamples=2), "num_downsamples"),
+        (lambda: kgan.networks.resnet_generator((16, 16, 1), padding="same"), "padding must be"),
         (lambda: kgan.networks.srgan_generator((8, 8, 1), scale=3), "scale"),
         (lambda: kgan.layers.PixelShuffle(2)(np.zeros((1, 2, 2, 3), "float32")), "divisible"),
     ],

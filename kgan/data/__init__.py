@@ -10,7 +10,13 @@ from kgan.data.images import (
 from kgan.data.mixtures import gaussian_mixture, mixture_modes
 from kgan.data.pipeline import make_dataset
 from kgan.data.tfds import load_tfds
-from kgan.data.translation import domain_digits, paired_digits, unpaired_digits
+from kgan.data.translation import (
+    condition_digits,
+    domain_digits,
+    paired_digits,
+    style_digits,
+    unpaired_digits,
+)
 
 __all__ = [
     "gaussian_mixture",
@@ -25,4 +31,6 @@ __all__ = [
     "domain_digits",
     "paired_digits",
     "unpaired_digits",
+    "condition_digits",
+    "style_digits",
 ]

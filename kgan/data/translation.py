@@ -9,7 +9,12 @@ models are trained and measured without a download:
 - unpaired (`unpaired_digits`): domain A the digits as they are, domain B the
   digits with thickened strokes, each domain from a disjoint half of the images;
 - multi-domain (`domain_digits`): two binary attributes per image, thick strokes
-  and inverted grey levels, drawn at random per image.
+  and inverted grey levels, drawn at random per image;
+- glyph styles (`style_digits`, zi2zi): every digit as drawn (the source) and
+  rendered in each of `GLYPH_STYLES` (the targets, with their style index);
+- continuous conditions (`condition_digits`, GANimation): each digit rendered
+  with a stroke thickness and an ink brightness in [0, 1] drawn at random, by
+  `render_conditions`, so the true values of every image are known.
 
 All images are NHWC float32 in [-1, 1] with one channel.
 """
@@ -41,11 +46,6 @@ def edge_map(images):
 def thicken(images):
     """Strokes dilated by a 3×3 maximum filter, images in [-1, 1]."""
     return _signed(ndimage.grey_dilation(_unit(images), (1, 3, 3)))
-
-
-def ink_fraction(images):
-    """The share of each image's pixels above 0 (mid-grey): thick strokes have more. `(n,)` floats."""
-    return (np.asarray(images)[..., 0] > 0.0).mean(axis=(1, 2))
 
 
 def downsample(images, factor=SUPER_RESOLUTION_SCALE):
@@ -139,3 +139,128 @@ def domain_digits(image_size=32, split="train", seed=0):
     images[thick] = thicken(digits[thick])
     images[attributes[:, 1] == 1] *= -1.0
     return images, attributes, labels
+
+
+GLYPH_STYLES = ("thick", "thin", "slant", "inverted", "outline")
+SLANT_SHEAR = 0.3
+
+
+def thin(images):
+    """Strokes eroded by a 2×2 minimum filter, images in [-1, 1]."""
+    return _signed(ndimage.grey_erosion(_unit(images), (1, 2, 2)))
+
+
+def slant(images, shear=SLANT_SHEAR):
+    """Italic digits: each row shifted right by `shear`·(rows above the centre)
+    pixels (linear interpolation), images in [-1, 1]."""
+    unit = _unit(images)
+    height = unit.shape[1]
+    # output (r, c) reads input (r, c + shear·(r − centre)): the top leans right
+    matrix = np.array([[1.0, 0.0], [shear, 1.0]])
+    offset = np.array([0.0, -shear * (height - 1) / 2.0])
+    slanted = np.stack([ndimage.affine_transform(u, matrix, offset, order=1, cval=0.0)
+                        for u in unit])
+    return _signed(slanted)
+
+
+def render_style(images, style):
+    """Digits `(n, s, s, 1)` in [-1, 1] rendered in one of `GLYPH_STYLES`."""
+    if style not in GLYPH_STYLES:
+        raise ValueError(f"style must be one of {GLYPH_STYLES}. Received: style={style!r}")
+    if style == "thick":
+        return thicken(images)
+    if style == "thin":
+        return thin(images)
+    if style == "slant":
+        return slant(images)
+    if style == "inverted":
+        return -np.asarray(images, "float32")
+    return edge_map(images)
+
+
+def style_digits(image_size=32, split="train"):
+    """A glyph-style task (zi2zi): every digit in every style of `GLYPH_STYLES`.
+
+    Row `i·S + k` (S = 5 styles) pairs digit i as drawn with its rendering in
+    style k: thick strokes (3×3 dilation), thin strokes (2×2 erosion), slanted
+    (rows sheared by 0.3 pixel per row), inverted grey levels, outline (the
+    edge map).
+
+    Args:
+        image_size: int ≥ 8, default 32.
+        split: `"all"`, `"train"` (default) or `"test"`.
+
+    Returns:
+        `(source, target, styles, labels)`: float32 `(n·S, s, s, 1)` in [-1, 1]
+        (the plain digit and the styled one), int32 style indices `(n·S,)` into
+        `GLYPH_STYLES`, int32 digits `(n·S,)`.
+
+    Example:
+        >>> source, target, styles, labels = kgan.data.style_digits(image_size=16)
+    """
+    digits, labels = load_digits(image_size=image_size, split=split)
+    count = len(GLYPH_STYLES)
+    target = np.stack([render_style(digits, style) for style in GLYPH_STYLES], axis=1)
+    return (
+        np.repeat(digits, count, axis=0),
+        target.reshape(-1, *digits.shape[1:]),
+        np.tile(np.arange(count, dtype="int32"), len(digits)),
+        np.repeat(labels, count).astype("int32"),
+    )
+
+
+CONDITION_ATTRIBUTES = ("thickness", "brightness")
+MIN_BRIGHTNESS = 0.4
+
+
+def render_conditions(digits, conditions):
+    """Renders digits with continuous stroke thickness and ink brightness.
+
+    Thickness t blends the thin (2×2 erosion), drawn and thick (3×3 dilation)
+    strokes piecewise linearly (t = 0 thin, ½ as drawn, 1 thick); brightness b
+    scales the ink to `0.4 + 0.6·b` of full white, the background stays black.
+
+    Args:
+        digits: `(n, s, s, 1)` in [-1, 1], digits as drawn.
+        conditions: `(n, 2)` in [0, 1], columns as `CONDITION_ATTRIBUTES`.
+
+    Returns:
+        float32 `(n, s, s, 1)` in [-1, 1].
+    """
+    conditions = np.asarray(conditions, "float32")
+    if conditions.shape != (len(digits), len(CONDITION_ATTRIBUTES)) or (
+        conditions.size and (conditions.min() < 0.0 or conditions.max() > 1.0)
+    ):
+        raise ValueError(
+            f"conditions must be ({len(digits)}, {len(CONDITION_ATTRIBUTES)}) values in [0, 1]. "
+            f"Received: conditions.shape={conditions.shape}"
+        )
+    plain, thin_, thick = _unit(digits), _unit(thin(digits)), _unit(thicken(digits))
+    t = conditions[:, 0, None, None]
+    low = thin_ + np.clip(2.0 * t, 0.0, 1.0) * (plain - thin_)
+    unit = np.where(t < 0.5, low, plain + np.clip(2.0 * t - 1.0, 0.0, 1.0) * (thick - plain))
+    brightness = MIN_BRIGHTNESS + (1.0 - MIN_BRIGHTNESS) * conditions[:, 1, None, None]
+    return _signed(unit * brightness)
+
+
+def condition_digits(image_size=32, split="train", seed=0):
+    """A continuous-condition task (GANimation): digits with known thickness and brightness.
+
+    Each digit gets conditions drawn uniformly in [0, 1]² (seed `seed`) and is
+    rendered with them by `render_conditions`.
+
+    Args:
+        image_size: int ≥ 8, default 32.
+        split: `"all"`, `"train"` (default) or `"test"`.
+        seed: int, default 0.
+
+    Returns:
+        `(images, conditions, labels)`: float32 `(n, s, s, 1)` in [-1, 1], float32
+        `(n, 2)` in [0, 1] (columns as `CONDITION_ATTRIBUTES`), int32 digits `(n,)`.
+
+    Example:
+        >>> images, conditions, labels = kgan.data.condition_digits(image_size=16)
+    """
+    digits, labels = load_digits(image_size=image_size, split=split)
+    conditions = np.random.default_rng(seed).uniform(0.0, 1.0, (len(digits), 2)).astype("float32")
+    return render_conditions(digits, conditions), conditions, labels

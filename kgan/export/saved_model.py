@@ -17,6 +17,30 @@ def _input_shapes(network):
     return [tuple(shape) for shape in shapes]
 
 
+def _translator_condition(model, network, shapes, num_classes):
+    """The condition input of a conditional translator ([images, condition]), or None.
+
+    A float condition `(batch, K)` (StarGAN's attributes, GANimation's action
+    units) is served as `conditions` float32 `[batch, K]`; an int condition
+    `(batch,)` (Zi2Zi's style index) as `styles` int32 `[batch]`, in
+    `[0, num_styles)` from `model.num_styles` or the `num_classes` argument.
+    """
+    if len(shapes) == 1:
+        return None
+    condition = network.inputs[1]
+    if len(shapes[1]) == 2 and shapes[1][1] is not None and "float" in str(condition.dtype):
+        return {"name": "conditions", "dtype": "float32", "width": int(shapes[1][1])}
+    count = getattr(model, "num_styles", None) if num_classes is None else num_classes
+    if len(shapes[1]) == 1 and "int" in str(condition.dtype) and isinstance(count, int):
+        return {"name": "styles", "dtype": "int32", "num_styles": count}
+    raise ValueError(
+        "A conditional translator must take [images, conditions float (batch, K)] or [images, "
+        "styles int (batch,)] with num_styles known (kgan.models.Zi2Zi states it; else pass "
+        f"num_classes). Received input shapes {shapes}, condition dtype {condition.dtype}, "
+        f"num_styles={count!r}."
+    )
+
+
 def _contract(model, latent_dim, num_classes):
     """What the export serves: the network, its kind and input sizes."""
     if not isinstance(model, keras.Model) or not model.built:
@@ -34,13 +58,14 @@ def _contract(model, latent_dim, num_classes):
         kind = "unconditional"
     truncation = callable(getattr(model, "sample_with_truncation", None))
     if kind == "translator":
-        if len(shapes) != 1 or len(shapes[0]) != 4 or None in shapes[0][1:]:
+        if not 1 <= len(shapes) <= 2 or len(shapes[0]) != 4 or None in shapes[0][1:]:
             raise ValueError(
                 "A translator's sampling_generator must take images (batch, H, W, C) of a "
-                f"fixed size. Received input shapes {shapes}."
+                f"fixed size, or [images, condition]. Received input shapes {shapes}."
             )
         return network, {"kind": kind, "latent_dim": None, "num_classes": None,
-                         "image_shape": shapes[0][1:], "truncation": False}
+                         "image_shape": shapes[0][1:], "truncation": False,
+                         "condition": _translator_condition(model, network, shapes, num_classes)}
     latent_dim = getattr(model, "latent_dim", latent_dim) if latent_dim is None else latent_dim
     num_classes = getattr(model, "num_classes", num_classes) if num_classes is None else num_classes
     network_latent = shapes[0][1:]
@@ -78,6 +103,9 @@ def _forward(model, network, contract):
     elif conditional:
         def forward(z, labels):
             return network([z, labels], training=False)
+    elif contract["kind"] == "translator" and contract["condition"]:
+        def forward(images, condition):
+            return network([images, condition], training=False)
     else:
         def forward(inputs):
             return network(inputs, training=False)
@@ -118,11 +146,16 @@ def export_saved_model(model, path, *, signatures=None, latent_dim=None, num_cla
       `labels` must have length `num_samples`).
     - image-to-image translators (models with `is_translator = True`, or a
       plain model whose input is images): `serving_default(images)` with
-      `images` float32 `[batch, H, W, C]` in [-1, 1].
+      `images` float32 `[batch, H, W, C]` in [-1, 1]. A conditional translator,
+      whose network takes `[images, condition]`, also takes `conditions`
+      float32 `[batch, K]` (StarGAN's target attributes, GANimation's
+      conditions) or `styles` int32 `[batch]` in `[0, num_styles)` (Zi2Zi),
+      one per image.
     - truncation: a model that defines `sample_with_truncation(inputs, psi)`
       (keras tensors `z` or `[z, labels]` and a float32 scalar `psi`; returns
-      images using `sampling_generator`'s weights, psi = 1 meaning no
-      truncation) gets a required float32 scalar input `psi` on both
+      images using `sampling_generator`'s weights; what psi means is the
+      model's: StyleGAN's ψ, 1 = none; BigGAN's threshold, large = none)
+      gets a required float32 scalar input `psi` on both
       signatures (SignatureDefs have no optional inputs).
 
     Every signature returns `images` float32 `[batch, H, W, C]` clipped to
@@ -150,11 +183,14 @@ def export_saved_model(model, path, *, signatures=None, latent_dim=None, num_cla
         latent_dim: int or None, default None: from `model.latent_dim` or the
             generator's input shape. Must match the generator.
         num_classes: int or None, default None: from `model.num_classes`;
-            required for a plain conditional generator.
+            required for a plain conditional generator. For a translator with
+            an int style input, the number of styles (default `model.num_styles`).
 
     Returns:
         dict, the exported contract: `kind`, `latent_dim`, `num_classes`,
-        `image_shape`, `truncation` and `signatures`.
+        `image_shape`, `truncation`, `signatures` and, for translators,
+        `condition` (None, or the served condition input's `name`, `dtype` and
+        `width` or `num_styles`).
 
     Example:
         >>> g = kgan.networks.dcgan_generator(16, (16, 16, 1), base_filters=8)
@@ -178,8 +214,11 @@ def _export_in_tensorflow(model, path, signatures, contract):
     with tempfile.TemporaryDirectory() as folder:
         keras_path = os.path.join(folder, "model.keras")
         model.save(keras_path)
+        num_classes = contract["num_classes"]
+        if contract["kind"] == "translator" and contract["condition"]:
+            num_classes = contract["condition"].get("num_styles")
         options = {"signatures": list(signatures), "latent_dim": contract["latent_dim"],
-                   "num_classes": contract["num_classes"]}
+                   "num_classes": num_classes}
         env = dict(os.environ, KERAS_BACKEND="tensorflow")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         run = subprocess.run(

@@ -7,7 +7,8 @@ between the image that should come back and the image that did.
 Reference:
     Isola et al. 2017 (pix2pix, L1); Zhu et al. 2017 (CycleGAN, cycle and
     identity); Ledig et al. 2017 (SRGAN, content loss); Pumarola et al. 2018
-    (GANimation, total variation of the attention mask).
+    (GANimation, total variation of the attention mask and the regression of
+    its conditions).
 """
 
 from keras import ops
@@ -40,3 +41,10 @@ def total_variation_loss(images):
     vertical = images[:, 1:, :, :] - images[:, :-1, :, :]
     horizontal = images[:, :, 1:, :] - images[:, :, :-1, :]
     return ops.mean(ops.square(vertical)) + ops.mean(ops.square(horizontal))
+
+
+def condition_regression_loss(conditions, predictions):
+    """Squared error of predicted continuous conditions: E_batch‖predictions −
+    conditions‖²₂ over tensors `(batch, K)` (GANimation's L_y, the
+    discriminator's regression of the action units)."""
+    return ops.mean(ops.sum(ops.square(predictions - conditions), axis=-1))

@@ -18,6 +18,8 @@ from kgan.models.pix2pix import (
 from kgan.training.adversarial_model import AdversarialModel
 
 _ROLES = ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")
+# kgan's least-squares losses carry LSGAN's ½; the full loss is twice theirs.
+_FULL_SCALE = {"least_squares": 2.0}
 
 
 def query_history_pool(pool, filled, fresh, uniform, random_index):
@@ -63,13 +65,21 @@ def query_history_pool(pool, filled, fresh, uniform, random_index):
 class CycleGAN(AdversarialModel):
     """CycleGAN: G_ab: A → B and G_ba: B → A trained from unpaired images.
 
-    Discriminators D_a and D_b each minimise the least-squares adversarial loss
-    on their domain, seeing translated images through a history pool of the last
-    `pool_size` translations. The generators minimise the adversarial losses plus
+    Discriminators D_a and D_b each minimise half their adversarial loss on
+    their domain, seeing translated images through a history pool of the last
+    `pool_size` translations; the generators minimise the full adversarial
+    losses plus
     `cycle_weight`·(E|G_ba(G_ab(a)) − a| + E|G_ab(G_ba(b)) − b|) plus
     `identity_weight`·(E|G_ab(b) − b| + E|G_ba(a) − a|). The pools are model
     variables: they live through JAX jit, `fit()` calls and `.keras` saving.
     The base class' `generator` is G_ab and its `discriminator` is D_b.
+
+    The scale is the paper's (section 4 and its code): with least squares, G
+    minimises E[(D(G(a)) − 1)²] and D minimises ½(E[(D(b) − 1)²] + E[D(G(a))²]).
+    kgan's least-squares pair keeps LSGAN's ½ on both sides
+    (`kgan.losses.generator_least_squares_loss`), so CycleGAN doubles it for
+    the full loss (D's is then halved back); every other loss is already at
+    full scale.
 
     Args:
         generator_ab: built `keras.Model`, images of A `(batch, *shape_a)` →
@@ -129,7 +139,9 @@ class CycleGAN(AdversarialModel):
             raise ValueError(f"pool_size must be an integer ≥ 0. Received: pool_size={pool_size!r}")
         self.pool_size = pool_size
         self.loss_name = loss
-        self._d_loss_fn, self._g_loss_fn = d_loss_fn, g_loss_fn
+        scale = _FULL_SCALE.get(loss, 1.0)
+        self._d_loss_fn = lambda real, fake: 0.5 * scale * d_loss_fn(real, fake)
+        self._g_loss_fn = lambda fake: scale * g_loss_fn(fake)
         self.shape_a = image_shape_of(generator_ab, "generator_ab")
         self.shape_b = output_shape_of(generator_ab)
         self._check_shapes()
@@ -195,9 +207,12 @@ class CycleGAN(AdversarialModel):
         size = ops.shape(batch["a"])[0]
         noise = {}
         for domain in ("a", "b"):
-            noise[f"uniform_{domain}"] = keras.random.uniform((size,), seed=self.seed_generator)
-            noise[f"index_{domain}"] = keras.random.randint(
-                (size,), 0, self.pool_size, seed=self.seed_generator
+            noise[f"uniform_{domain}"] = self.random_uniform((size,))
+            noise[f"index_{domain}"] = self.per_replica(
+                lambda shape: keras.random.randint(
+                    shape, 0, self.pool_size, seed=self.seed_generator
+                ),
+                (size,),
             )
         return noise
 

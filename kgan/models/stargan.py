@@ -27,7 +27,7 @@ class StarGAN(AdversarialModel):
     Args:
         generator: built `keras.Model`, `[images (batch, H, W, C), attributes
             (batch, K)]` → images, in [-1, 1], e.g.
-            `kgan.networks.resnet_generator(..., condition_dim=K)`.
+            `kgan.networks.resnet_generator(..., condition_dim=K, padding="zero")`.
         discriminator: built `keras.Model`, images → `[patch logits, attribute
             logits (batch, K)]`, e.g. `kgan.networks.stargan_discriminator`; no BatchNorm.
         domain_weight: float ≥ 0, default 1 (λ_cls).
@@ -41,7 +41,7 @@ class StarGAN(AdversarialModel):
     Example:
         >>> images, attributes, _ = kgan.data.domain_digits(image_size=16)
         >>> g = kgan.networks.resnet_generator((16, 16, 1), base_filters=16, num_blocks=2,
-        ...                                    condition_dim=2)
+        ...                                    condition_dim=2, padding="zero")
         >>> d = kgan.networks.stargan_discriminator((16, 16, 1), 2, base_filters=16,
         ...                                         num_layers=3)
         >>> model = kgan.models.StarGAN(g, d)

@@ -26,19 +26,65 @@ class TileCondition(keras.layers.Layer):
         return tuple(images_shape[:-1]) + (images_shape[-1] + condition_shape[-1],)
 
 
-def _residual_block(h, filters, normalization):
+@keras.saving.register_keras_serializable(package="kgan")
+class ReflectionPadding2D(keras.layers.Layer):
+    """Pads height and width of `(batch, H, W, C)` by `padding` pixels on each
+    side, mirroring the image without repeating its border row (NumPy's and
+    PyTorch's "reflect" mode): `(batch, H + 2p, W + 2p, C)`.
+
+    Args:
+        padding: int ≥ 1, smaller than the height and width.
+    """
+
+    def __init__(self, padding, **kwargs):
+        super().__init__(**kwargs)
+        check_positive(padding, "padding")
+        self.padding = padding
+
+    def call(self, images):
+        p = self.padding
+        return ops.pad(images, [[0, 0], [p, p], [p, p], [0, 0]], mode="reflect")
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, channels = input_shape
+        grow = 2 * self.padding
+        return (batch, None if height is None else height + grow,
+                None if width is None else width + grow, channels)
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding}
+
+
+PADDINGS = ("reflect", "zero")
+
+
+def padded_conv(h, filters, kernel_size, padding, **kwargs):
+    """A stride-1 Conv2D that keeps the size, padding `(kernel_size − 1) / 2`
+    pixels by reflection (`"reflect"`) or with zeros (`"zero"`)."""
+    if padding == "reflect":
+        h = ReflectionPadding2D(kernel_size // 2)(h)
+    return keras.layers.Conv2D(
+        filters, kernel_size, padding="valid" if padding == "reflect" else "same",
+        kernel_initializer=init(), **kwargs,
+    )(h)
+
+
+def _residual_block(h, filters, normalization, padding):
     skip = h
-    h = keras.layers.Conv2D(filters, 3, padding="same", kernel_initializer=init())(h)
+    h = padded_conv(h, filters, 3, padding)
     h = keras.layers.ReLU()(normalization_layer(normalization)(h))
-    h = keras.layers.Conv2D(filters, 3, padding="same", kernel_initializer=init())(h)
+    h = padded_conv(h, filters, 3, padding)
     h = normalization_layer(normalization)(h)
     return keras.layers.Add()([skip, h])
 
 
-def resnet_trunk(inputs, base_filters, num_blocks, num_downsamples, normalization):
+def resnet_trunk(inputs, base_filters, num_blocks, num_downsamples, normalization,
+                 padding="reflect"):
     """Conv(7) norm ReLU, [Conv(4, 2) norm ReLU]×num_downsamples, residual blocks,
-    [ConvT(4, 2) norm ReLU]×num_downsamples: the features before the output layer."""
-    h = keras.layers.Conv2D(base_filters, 7, padding="same", kernel_initializer=init())(inputs)
+    [ConvT(4, 2) norm ReLU]×num_downsamples: the features before the output layer.
+    The stride-1 convolutions pad by `padding` ("reflect" or "zero"); the
+    strided ones with zeros."""
+    h = padded_conv(inputs, base_filters, 7, padding)
     h = keras.layers.ReLU()(normalization_layer(normalization)(h))
     filters = base_filters
     for _ in range(num_downsamples):
@@ -46,7 +92,7 @@ def resnet_trunk(inputs, base_filters, num_blocks, num_downsamples, normalizatio
         h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=init())(h)
         h = keras.layers.ReLU()(normalization_layer(normalization)(h))
     for _ in range(num_blocks):
-        h = _residual_block(h, filters, normalization)
+        h = _residual_block(h, filters, normalization, padding)
     for _ in range(num_downsamples):
         filters //= 2
         h = keras.layers.Conv2DTranspose(
@@ -56,8 +102,11 @@ def resnet_trunk(inputs, base_filters, num_blocks, num_downsamples, normalizatio
     return h
 
 
-def check_resnet_arguments(image_shape, base_filters, num_blocks, num_downsamples, condition_dim):
+def check_resnet_arguments(image_shape, base_filters, num_blocks, num_downsamples, condition_dim,
+                           padding):
     height, width, channels = check_image_shape(image_shape)
+    if padding not in PADDINGS:
+        raise ValueError(f"padding must be one of {PADDINGS}. Received: padding={padding!r}")
     check_positive(base_filters, "base_filters")
     if not isinstance(num_blocks, int) or num_blocks < 0:
         raise ValueError(f"num_blocks must be an integer ≥ 0. Received: num_blocks={num_blocks!r}")
@@ -94,12 +143,14 @@ def resnet_generator(
     num_downsamples=2,
     normalization="instance",
     condition_dim=0,
+    padding="reflect",
     name="resnet_generator",
 ):
     """ResNet generator: Conv(7) → downsampling → residual blocks → upsampling → Conv(7) tanh.
 
-    Zero "same" padding replaces the paper's reflection padding (Keras has no
-    reflection-padding layer; the difference is at the borders only).
+    The stride-1 convolutions (7×7 and the residual blocks' 3×3) pad their
+    input by reflection, as CycleGAN does, or with zeros, as StarGAN and
+    GANimation do (`padding`); the strided ones always pad with zeros.
 
     Args:
         image_shape: `(height, width, channels)`, height and width divisible by
@@ -112,6 +163,7 @@ def resnet_generator(
         condition_dim: int ≥ 0, default 0. If positive the model takes
             `[images, condition (batch, condition_dim)]` and appends the condition
             to the image as constant channels (StarGAN's target domain).
+        padding: `"reflect"` (default, CycleGAN) or `"zero"` (StarGAN).
         name: str.
 
     Returns:
@@ -128,14 +180,12 @@ def resnet_generator(
         Adversarial Networks" (CycleGAN); Choi et al. 2018 (StarGAN).
     """
     channels = check_resnet_arguments(
-        image_shape, base_filters, num_blocks, num_downsamples, condition_dim
+        image_shape, base_filters, num_blocks, num_downsamples, condition_dim, padding
     )
     check_normalization(normalization)
     output_channels = channels if output_channels is None else output_channels
     check_positive(output_channels, "output_channels")
     inputs, h = conditioned_inputs(image_shape, condition_dim)
-    h = resnet_trunk(h, base_filters, num_blocks, num_downsamples, normalization)
-    outputs = keras.layers.Conv2D(
-        output_channels, 7, padding="same", activation="tanh", kernel_initializer=init()
-    )(h)
+    h = resnet_trunk(h, base_filters, num_blocks, num_downsamples, normalization, padding)
+    outputs = padded_conv(h, output_channels, 7, padding, activation="tanh")
     return keras.Model(inputs, outputs, name=name)

@@ -67,6 +67,20 @@ def unet_generator(
         Ronneberger et al. 2015, "U-Net"; Isola et al. 2017, "Image-to-Image
         Translation with Conditional Adversarial Networks" (pix2pix).
     """
+    output_channels, depth = check_unet_arguments(
+        image_shape, output_channels, base_filters, max_filters, depth, dropout, normalization
+    )
+    images = keras.Input(image_shape, name="images")
+    skips = unet_encoder(images, depth, base_filters, max_filters, normalization)
+    outputs = unet_decoder(skips[-1], skips, output_channels, base_filters, max_filters, dropout,
+                           normalization)
+    return keras.Model(images, outputs, name=name)
+
+
+def check_unet_arguments(image_shape, output_channels, base_filters, max_filters, depth, dropout,
+                         normalization):
+    """Validates the U-Net's arguments; returns `(output_channels, depth)` with
+    their defaults resolved."""
     height, width, channels = check_image_shape(image_shape)
     output_channels = channels if output_channels is None else output_channels
     check_positive(output_channels, "output_channels")
@@ -82,30 +96,44 @@ def unet_generator(
         )
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
+    return output_channels, depth
 
-    def filters(level):
-        return min(base_filters * 2**level, max_filters)
 
-    images = keras.Input(image_shape, name="images")
+def _filters(level, base_filters, max_filters):
+    return min(base_filters * 2**level, max_filters)
+
+
+def unet_encoder(images, depth, base_filters, max_filters, normalization):
+    """The U-Net's encoder: [Conv(4, 2) norm LeakyReLU]×depth, the first and the
+    innermost level not normalised. Returns every level's features, the last
+    one the bottleneck."""
     h, skips = images, []
     for level in range(depth):
         h = keras.layers.Conv2D(
-            filters(level), 4, strides=2, padding="same", kernel_initializer=init()
+            _filters(level, base_filters, max_filters), 4, strides=2, padding="same",
+            kernel_initializer=init(),
         )(h)
         if 0 < level < depth - 1:
             h = normalization_layer(normalization)(h)
         h = keras.layers.LeakyReLU(0.2)(h)
         skips.append(h)
+    return skips
+
+
+def unet_decoder(h, skips, output_channels, base_filters, max_filters, dropout, normalization):
+    """The U-Net's decoder from the bottleneck features `h`: [ConvT(4, 2) norm
+    Dropout ReLU, concatenate the mirrored level of `skips`]… → ConvT tanh."""
+    depth = len(skips)
     for level in reversed(range(depth - 1)):
         h = keras.layers.Conv2DTranspose(
-            filters(level), 4, strides=2, padding="same", kernel_initializer=init()
+            _filters(level, base_filters, max_filters), 4, strides=2, padding="same",
+            kernel_initializer=init(),
         )(h)
         h = normalization_layer(normalization)(h)
         if dropout and depth - 2 - level < 3:
             h = keras.layers.Dropout(dropout)(h)
         h = keras.layers.ReLU()(h)
         h = keras.layers.Concatenate()([h, skips[level]])
-    outputs = keras.layers.Conv2DTranspose(
+    return keras.layers.Conv2DTranspose(
         output_channels, 4, strides=2, padding="same", activation="tanh", kernel_initializer=init()
     )(h)
-    return keras.Model(images, outputs, name=name)
