@@ -4,6 +4,7 @@
 # cross-backend parity tests once. Slow quality checks live in benchmarks/.
 # Two pytest workers per backend (pytest-xdist; idle workers take tests from busy ones): most
 # of a backend's time is single-threaded compilation (JAX jit, tf.function).
+# The 15 slowest tests of each backend are listed, to see where the time goes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh || exit 1
@@ -14,7 +15,7 @@ echo "== ruff"
 for backend in tensorflow jax torch; do
   echo "== pytest, KERAS_BACKEND=$backend"
   KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -n 2 --dist worksteal \
-    -m "not slow and not cross_backend" "$@" || status=1
+    --durations=15 -m "not slow and not cross_backend" "$@" || status=1
 done
 echo "== pytest, cross-backend parity"
 KERAS_BACKEND=jax .venv/bin/python -m pytest -q -n 2 --dist worksteal -m cross_backend "$@" \

@@ -273,14 +273,13 @@ class ProgressiveGAN(LatentSampling, AdversarialModel):
         fake = self.generate_for_batch(batch, noise)
         return generator_wasserstein_loss(self.discriminator_logits(batch, fake)), {}
 
-    def adversarial_step(self, data):
-        logs = super().adversarial_step(data)
-        images = keras.utils.unpack_x_y_sample_weight(data)[0]
-        seen = self.stage_images + ops.cast(ops.shape(images)[0], "int32")
+    def end_of_step(self, batch):
+        """The EMA, then counts the batch's images into the stage and advances α."""
+        super().end_of_step(batch)
+        seen = self.stage_images + ops.cast(ops.shape(batch["real"])[0], "int32")
         self.stage_images.assign(seen)
         if self._active_level > 0:
             self.alpha.assign(ops.minimum(1.0, ops.cast(seen, "float32") / self.fade_images))
-        return logs
 
     # ------------------------------------------------------------ sampling
     @property
