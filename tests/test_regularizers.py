@@ -47,6 +47,26 @@ def test_gan_penalty_is_half_gamma_times_penalty(r1_gamma, r2_gamma):
     assert model.uses_input_gradients
 
 
+def test_penalties_differentiate_through_the_augmentation():
+    # D(x) = Σ x has ∇D = 1 everywhere; through cutout, ∇_x D(cutout(x)) is the
+    # cutout's keep mask, so R1 = R2 = the mean count of kept pixels (< 64).
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(64),
+                                  keras.layers.Reshape((8, 8, 1))])
+    discriminator = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
+                                      keras.layers.Dense(1, kernel_initializer="ones")])
+    model = kgan.models.GAN(generator, discriminator, latent_dim=2, r1_gamma=2.0, r2_gamma=2.0,
+                            augment="cutout", seed=0)
+    batch = {"real": np.ones((4, 8, 8, 1), "float32")}
+    noise = model.sample_noise(batch)
+    _, logs = model.discriminator_regularizer(batch, noise)
+    for name, role in (("r1", "real"), ("r2", "fake")):
+        kept = ops.convert_to_numpy(model.augmented(batch["real"], noise, role))
+        expected = kept.reshape(4, -1).sum(axis=1).mean()
+        assert expected < 64
+        assert value(logs[name]) == pytest.approx(expected, rel=1e-5)
+
+
 def test_gan_without_penalties_has_no_regularizer():
     model = _linear_gan()
     assert model.d_reg_interval is None

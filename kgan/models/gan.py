@@ -445,17 +445,22 @@ class GAN(LatentSampling, AdversarialModel):
         return self.reg_interval if (self.r1_gamma or self.r2_gamma) else None
 
     def discriminator_regularizer(self, batch, noise):
-        """γ1/2 · R1 on the real batch + γ2/2 · R2 on generated samples."""
-        def logits(samples):
-            return self.discriminator_logits(batch, samples)
+        """γ1/2 · R1 on the real batch + γ2/2 · R2 on generated samples.
+
+        With `augment`, the gradients are taken through the augmentation, of
+        D(augment(x)) with respect to the unaugmented x (StyleGAN2-ADA): the
+        penalty then regularises the function the discriminator loss trains."""
+        def logits_of(role):
+            return lambda samples: self.discriminator_logits(
+                batch, self.augmented(samples, noise, role))
 
         loss, logs = 0.0, {}
         if self.r1_gamma:
-            logs["r1"] = r1_penalty(input_gradients(logits, batch["real"]))
+            logs["r1"] = r1_penalty(input_gradients(logits_of("real"), batch["real"]))
             loss = loss + 0.5 * self.r1_gamma * logs["r1"]
         if self.r2_gamma:
             fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
-            logs["r2"] = r2_penalty(input_gradients(logits, fake))
+            logs["r2"] = r2_penalty(input_gradients(logits_of("fake"), fake))
             loss = loss + 0.5 * self.r2_gamma * logs["r2"]
         return loss, logs
 
