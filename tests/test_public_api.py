@@ -2,9 +2,11 @@
 
 
 EXPECTED = {
-    "kgan": ["augment", "callbacks", "data", "export", "latent", "layers", "losses", "metrics", "models", "networks",
+    "kgan": ["augment", "callbacks", "data", "editing", "export", "latent", "layers", "losses", "metrics", "models", "networks",
              "recipe", "training"],
     "kgan.export": ["export_saved_model"],
+    "kgan.editing": ["DragGAN", "DragResult", "bilinear_sample", "motion_supervision_loss",
+                     "track_points"],
     "kgan.models": ["BiGAN", "BigGAN", "SemiSupervisedGAN", "CGAN", "CycleGAN", "DCGAN", "GAN", "GANimation", "Pix2Pix", "ProgressiveGAN", "R3GAN", "SRGAN", "StarGAN", "StyleGAN", "StyleGAN2", "WGAN", "WGANGP", "Zi2Zi"],
     "kgan.networks": ["bigan_discriminator", "bigan_encoder", "biggan_discriminator",
                       "biggan_generator", "semi_supervised_discriminator",
