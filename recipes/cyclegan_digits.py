@@ -24,7 +24,7 @@ import kgan
 from kgan.metrics.translation import probe_scores, train_probe
 
 CONFIG = dict(
-    image_size=32,
+    image_size=16,
     base_filters=32,
     num_blocks=4,
     patch_layers=3,
@@ -41,7 +41,7 @@ CONFIG = dict(
     verbose=2,
     out_dir="runs/cyclegan_digits",
 )
-SMOKE = dict(image_size=16, base_filters=8, num_blocks=1, patch_layers=2, epochs=1, num_train=32,
+SMOKE = dict(base_filters=8, num_blocks=1, patch_layers=2, epochs=1, num_train=32,
              probe_epochs=1, verbose=0)
 
 

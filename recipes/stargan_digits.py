@@ -15,8 +15,10 @@ split, each test digit translated to a random domain other than its own:
   reported as its ceiling;
 - content kept: a digit probe trained on the real training images of all four
   domains reads the source digit in the translations (beside its accuracy on
-  real test images); the shipped digits classifier's accuracy on translations
-  into the non-inverted domains (it cannot read inverted digits);
+  real test images), overall and split by the attributes a translation changes
+  (thickness only, inversion only, both); the shipped digits classifier's
+  accuracy on translations into the non-inverted domains (it cannot read
+  inverted digits);
 - the reconstruction L1 and PSNR of translating back to the source domain.
 
     python recipes/stargan_digits.py [--set key=value ...]
@@ -35,6 +37,8 @@ CONFIG = dict(
     image_size=16,
     base_filters=32,
     num_blocks=3,
+    num_downsamples=2,
+    normalization="instance",
     critic_layers=3,
     domain_weight=1.0,
     reconstruction_weight=10.0,
@@ -53,6 +57,8 @@ SMOKE = dict(base_filters=8, num_blocks=1, critic_layers=2, d_steps=1, epochs=1,
              probe_epochs=1, verbose=0)
 # The four domains as attribute vectors (thick, inverted); domain index 2·thick + inverted.
 DOMAINS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], "float32")
+# Which attributes a translation changes, for the content breakdown.
+CHANGES = {"thick_only": (True, False), "inverted_only": (False, True), "both": (True, True)}
 
 
 def domain_index(attributes):
@@ -73,6 +79,7 @@ def run(config):
 
     generator = kgan.networks.resnet_generator(
         (size, size, 1), base_filters=config["base_filters"], num_blocks=config["num_blocks"],
+        num_downsamples=config["num_downsamples"], normalization=config["normalization"],
         condition_dim=2, padding="zero")
     critic = kgan.networks.stargan_discriminator(
         (size, size, 1), 2, base_filters=config["base_filters"], num_layers=config["critic_layers"])
@@ -98,6 +105,7 @@ def run(config):
     digit_probe = train_probe(images, labels, num_classes=10,
                               epochs=config["probe_epochs"], seed=config["seed"])
     upright = DOMAINS[target_domains][:, 1] == 0
+    changed = DOMAINS[target_domains] != test_attributes
     rows = [np.concatenate([test_images[i : i + 1],
                             model.translate(test_images[[i] * len(DOMAINS)], DOMAINS)])
             for i in np.linspace(0, len(test_images) - 1, 5).astype(int)]
@@ -111,6 +119,10 @@ def run(config):
         "domain_probe_accuracy_on_real": probe_scores(domain_probe, test_images,
                                                       source_domains)["accuracy"],
         "digit_probe_accuracy": probe_scores(digit_probe, translated, test_labels)["accuracy"],
+        "digit_probe_accuracy_by_change": {
+            name: probe_scores(digit_probe, translated[(changed == change).all(axis=1)],
+                               test_labels[(changed == change).all(axis=1)])["accuracy"]
+            for name, change in CHANGES.items()},
         "digit_probe_accuracy_on_real": probe_scores(digit_probe, test_images, test_labels)[
             "accuracy"],
         "digit_accuracy_not_inverted": kgan.metrics.translation_scores(

@@ -63,7 +63,7 @@ def test_bad_input():
     with pytest.raises(ValueError, match="condition predictions"):
         kgan.models.GANimation(g, d3)
     plain = kgan.networks.resnet_generator((16, 16, 1), base_filters=8, num_blocks=1,
-                                           num_downsamples=1, condition_dim=2)
+                                           num_downsamples=1, condition_dim=2, padding="zero")
     with pytest.raises(ValueError, match="layer named 'attention'"):
         kgan.models.GANimation(plain, d)
     with pytest.raises(ValueError, match="smoothness_weight"):

@@ -25,9 +25,17 @@ def test_patchgan_receptive_field_sizes():
 
 
 def test_resnet_generator_with_condition():
-    g = kgan.networks.resnet_generator((16, 16, 1), base_filters=8, num_blocks=1, condition_dim=3)
-    out = g([np.zeros((2, 16, 16, 1), "float32"), np.ones((2, 3), "float32")])
-    assert tuple(out.shape) == (2, 16, 16, 1)
+    keras.utils.set_random_seed(0)
+    g = kgan.networks.resnet_generator((16, 16, 1), base_filters=8, num_blocks=1, condition_dim=3,
+                                       padding="zero")
+    images = kgan.data.load_digits(image_size=16, split="test")[0][:2]
+    out = keras.ops.convert_to_numpy(g([images, np.ones((2, 3), "float32")]))
+    assert out.shape == (2, 16, 16, 1)
+    other = keras.ops.convert_to_numpy(g([images, np.zeros((2, 3), "float32")]))
+    assert np.abs(out - other).max() > 1e-3  # the condition reaches the output
+    # Reflection padding + instance norm would make the condition a constant the norm removes.
+    with pytest.raises(ValueError, match="must pad with zeros"):
+        kgan.networks.resnet_generator((16, 16, 1), base_filters=8, num_blocks=1, condition_dim=3)
 
 
 def test_resnet_generator_pads_by_reflection():

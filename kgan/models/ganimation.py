@@ -1,19 +1,15 @@
 """GANimation: continuous-condition translation with an attention mask."""
 
 import keras
-import numpy as np
 from keras import ops
 
-from kgan.backend import input_gradients
-from kgan.losses import gradient_penalty, interpolate
 from kgan.losses.reconstruction import condition_regression_loss, l1_loss, total_variation_loss
-from kgan.models.gan import generate_in_batches
-from kgan.models.pix2pix import check_images, check_weight, image_shape_of
-from kgan.training.adversarial_model import AdversarialModel
+from kgan.models.conditional_translation import ConditionalTranslationGAN
+from kgan.models.pix2pix import check_weight
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class GANimation(AdversarialModel):
+class GANimation(ConditionalTranslationGAN):
     """GANimation: G(x, y) renders image x with the continuous condition vector y
     (the paper's action-unit intensities); D judges realism and regresses y.
 
@@ -63,27 +59,21 @@ class GANimation(AdversarialModel):
         a Single Image".
     """
 
-    is_translator = True
-    uses_input_gradients = True
+    condition_name = "condition"
+    auxiliary_output = "condition predictions"
+    d_auxiliary_log = "d_cond"
     log_names = ("d_loss", "g_loss", "d_real", "d_fake", "gp", "d_cond", "g_cond", "cycle",
                  "attention", "smooth")
 
     def __init__(self, generator, discriminator, condition_weight=10.0, cycle_weight=10.0,
                  attention_weight=0.1, smoothness_weight=0.16, gp_weight=10.0, d_steps=5,
                  seed=None, **kwargs):
-        super().__init__(generator, discriminator, d_steps=d_steps, seed=seed, **kwargs)
+        super().__init__(generator, discriminator, gp_weight=gp_weight, d_steps=d_steps,
+                         seed=seed, **kwargs)
         self.condition_weight = check_weight(condition_weight, "condition_weight")
         self.cycle_weight = check_weight(cycle_weight, "cycle_weight")
         self.attention_weight = check_weight(attention_weight, "attention_weight")
         self.smoothness_weight = check_weight(smoothness_weight, "smoothness_weight")
-        self.gp_weight = check_weight(gp_weight, "gp_weight")
-        if len(generator.inputs) != 2 or len(generator.inputs[1].shape) != 2:
-            raise ValueError(
-                "The generator must take [images, conditions (batch, condition_dim)]. Received "
-                f"a generator with inputs {[tuple(i.shape) for i in generator.inputs]}."
-            )
-        self.image_shape = image_shape_of(generator, "generator")
-        self.condition_dim = int(generator.inputs[1].shape[1])
         try:
             attention = generator.get_layer("attention").output
         except ValueError as error:
@@ -101,85 +91,26 @@ class GANimation(AdversarialModel):
         # tracked (its variables are the generator's).
         object.__setattr__(self, "_with_attention",
                            keras.Model(generator.inputs, [generator.outputs[0], attention]))
-        outputs = discriminator.outputs
-        if len(outputs) != 2 or tuple(outputs[1].shape[1:]) != (self.condition_dim,):
-            raise ValueError(
-                "The discriminator must return [patch logits, condition predictions (batch, "
-                f"{self.condition_dim})]. Received outputs {[tuple(o.shape) for o in outputs]}."
-            )
 
-    def default_optimizers(self):
-        return (
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.999, name="g_adam"),
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.999, name="d_adam"),
-        )
+    @property
+    def auxiliary_weight(self):
+        return self.condition_weight
 
-    def _check_conditions(self, conditions, count, name):
-        conditions = np.asarray(conditions, dtype="float32")
-        if conditions.shape != (count, self.condition_dim):
-            raise ValueError(
-                f"{name} must be condition vectors of shape ({count}, {self.condition_dim}) "
-                f"(condition_dim={self.condition_dim}). Received: {name}.shape={conditions.shape}"
-            )
-        if not np.isfinite(conditions).all():
-            raise ValueError(f"{name} must be finite. Received NaN or Inf values.")
-        return conditions
-
-    def check_data(self, x, y):
-        super().check_data(x, y)
-        if not isinstance(x, np.ndarray):
-            return
-        if y is None:
-            raise ValueError("GANimation trains on (images, conditions): call fit(x, y).")
-        check_images(x, self.image_shape, "x")
-        self._check_conditions(y, len(x), "y")
-
-    def unpack_batch(self, data):
-        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if y is None:
-            raise ValueError("GANimation trains on (images, conditions): call fit(x, y).")
-        return {"real": x, "conditions": ops.cast(y, x.dtype)}
-
-    def sample_noise(self, batch):
-        real = batch["real"]
-        alpha = self.random_uniform((ops.shape(real)[0], 1, 1, 1))
-        target = keras.random.shuffle(batch["conditions"], axis=0, seed=self.seed_generator)
-        return {"alpha": alpha, "target": target}
-
-    def _source_logits(self, images):
-        return self.discriminator(images, training=True)[0]
-
-    def discriminator_loss(self, batch, noise):
-        real = batch["real"]
-        fake = ops.stop_gradient(self.generator([real, noise["target"]], training=True))
-        real_logits, real_conditions = self.discriminator(real, training=True)
-        fake_logits = self._source_logits(fake)
-        condition = condition_regression_loss(batch["conditions"], real_conditions)
-        mixed = interpolate(real, fake, noise["alpha"])
-        gp = gradient_penalty(input_gradients(self._source_logits, mixed))
-        loss = (ops.mean(fake_logits) - ops.mean(real_logits)
-                + self.condition_weight * condition + self.gp_weight * gp)
-        return loss, {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits), "gp": gp,
-                      "d_cond": condition}
+    def auxiliary_loss(self, conditions, predictions):
+        return condition_regression_loss(conditions, predictions)
 
     def generator_loss(self, batch, noise):
         real, target = batch["real"], noise["target"]
         fake, fake_mask = self._with_attention([real, target], training=True)
         back, back_mask = self._with_attention([fake, batch["conditions"]], training=True)
-        fake_logits, fake_conditions = self.discriminator(fake, training=True)
-        condition = condition_regression_loss(target, fake_conditions)
+        adversarial, condition = self.generator_adversarial_loss(fake, target)
         cycle = l1_loss(real, back)
         attention = ops.mean(fake_mask) + ops.mean(back_mask)
         smooth = total_variation_loss(fake_mask) + total_variation_loss(back_mask)
-        loss = (-ops.mean(fake_logits) + self.condition_weight * condition
-                + self.cycle_weight * cycle + self.attention_weight * attention
+        loss = (adversarial + self.cycle_weight * cycle + self.attention_weight * attention
                 + self.smoothness_weight * smooth)
         return loss, {"g_cond": condition, "cycle": cycle, "attention": attention,
                       "smooth": smooth}
-
-    # ------------------------------------------------------------ translating
-    def call(self, inputs, training=False):
-        return self.generator(inputs, training=training)
 
     def translate(self, images, conditions, batch_size=256):
         """Renders images with the given condition vectors.
@@ -192,15 +123,12 @@ class GANimation(AdversarialModel):
         Returns:
             `np.ndarray` `(n, H, W, C)` in [-1, 1].
         """
-        images = check_images(images, self.image_shape)
-        conditions = self._check_conditions(conditions, len(images), "conditions")
-        return generate_in_batches(self.sampling_generator, [images, conditions], batch_size)
+        return self.translate_to(images, conditions, "conditions", batch_size)
 
     def get_config(self):
         config = super().get_config()
         config.update({"condition_weight": self.condition_weight,
                        "cycle_weight": self.cycle_weight,
                        "attention_weight": self.attention_weight,
-                       "smoothness_weight": self.smoothness_weight,
-                       "gp_weight": self.gp_weight})
+                       "smoothness_weight": self.smoothness_weight})
         return config

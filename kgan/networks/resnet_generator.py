@@ -162,7 +162,11 @@ def resnet_generator(
         normalization: `"instance"` (default), `"batch"` or None.
         condition_dim: int ≥ 0, default 0. If positive the model takes
             `[images, condition (batch, condition_dim)]` and appends the condition
-            to the image as constant channels (StarGAN's target domain).
+            to the image as constant channels (StarGAN's target domain). With
+            instance normalisation it needs `padding="zero"`: the condition then
+            reaches the network through the zero-padded borders and the
+            normalisation statistics they shift (reflection padding would make
+            it a per-channel constant that the first normalisation removes).
         padding: `"reflect"` (default, CycleGAN) or `"zero"` (StarGAN).
         name: str.
 
@@ -183,6 +187,16 @@ def resnet_generator(
         image_shape, base_filters, num_blocks, num_downsamples, condition_dim, padding
     )
     check_normalization(normalization)
+    if condition_dim and padding == "reflect" and normalization == "instance":
+        # The tiled condition is constant over each image: after a reflection-padded
+        # convolution it is a per-channel constant, which instance normalisation subtracts.
+        raise ValueError(
+            "A conditioned resnet_generator with instance normalisation must pad with zeros: "
+            "with reflection padding the first normalisation removes the tiled condition and "
+            "the output does not depend on it. Use padding='zero' (as StarGAN) or another "
+            f"normalization. Received: padding={padding!r}, normalization={normalization!r}, "
+            f"condition_dim={condition_dim!r}"
+        )
     output_channels = channels if output_channels is None else output_channels
     check_positive(output_channels, "output_channels")
     inputs, h = conditioned_inputs(image_shape, condition_dim)
