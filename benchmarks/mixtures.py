@@ -4,7 +4,9 @@ For each backend (one subprocess each: Keras fixes the backend per process),
 each model (`gan`: non-saturating GAN, `lsgan`, `hinge`, `wgan`, `wgan_gp`, `r3gan`) and
 each mixture (`ring8`, `grid25`), trains `recipes/gan_mixtures.py`'s default config with seeds
 0..N-1 and prints the mean (and min) of modes captured, high-quality %,
-reverse KL and training seconds.
+reverse KL and training seconds, and in `div` how many runs diverged (a loss
+or a generated sample went NaN/Inf; the recipe stops such a run at the first
+non-finite loss and scores it 0 modes, 0 % high quality, reverse KL inf).
 
 Command:
     python benchmarks/mixtures.py                      # 5 seeds, everything
@@ -69,7 +71,8 @@ def _worker(args):
                     key: result[key]
                     for key in ("backend", "modes", "num_modes", "high_quality", "reverse_kl")
                 }
-                row.update(model=model, mixture=mixture, seed=seed, seconds=result["train_seconds"])
+                row.update(model=model, mixture=mixture, seed=seed, seconds=result["train_seconds"],
+                           diverged=result["diverged"] is not None)
                 print(_PREFIX + json.dumps(row), flush=True)
 
 
@@ -108,8 +111,10 @@ def _run_backend(backend, args, done):
                     file.write(json.dumps(row) + "\n")
             print(
                 f"  {backend:10s} {row['model']:7s} {row['mixture']:6s} seed {row['seed']}: "
-                f"{row['modes']}/{row['num_modes']} modes, {100 * row['high_quality']:.1f}% hq, "
-                f"KL {row['reverse_kl']:.3f}, {row['seconds']:.0f}s",
+                + ("DIVERGED (non-finite), " if row["diverged"] else
+                   f"{row['modes']}/{row['num_modes']} modes, {100 * row['high_quality']:.1f}% hq, "
+                   f"KL {row['reverse_kl']:.3f}, ")
+                + f"{row['seconds']:.0f}s",
                 file=sys.stderr,
                 flush=True,
             )
@@ -143,6 +148,8 @@ def summarize(rows):
                 "model": model,
                 "mixture": mixture,
                 "seeds": len(runs),
+                # Rows written before the field existed had finite samples.
+                "diverged": sum(bool(r.get("diverged", False)) for r in runs),
                 "num_modes": runs[0]["num_modes"],
                 "modes": _mean([r["modes"] for r in runs]),
                 "min_modes": min(r["modes"] for r in runs),
@@ -157,14 +164,14 @@ def summarize(rows):
 
 def format_table(table, mixtures):
     header = (
-        f"{'backend':<11}{'model':<9}{'mixture':<8}{'seeds':>5}{'modes':>8}{'min':>5}"
+        f"{'backend':<11}{'model':<9}{'mixture':<8}{'seeds':>5}{'div':>4}{'modes':>8}{'min':>5}"
         f"{'hq %':>7}{'min':>6}{'rev KL':>8}{'sec':>7}"
     )
     lines = [header, "-" * len(header)]
     for row in table:
         lines.append(
             f"{row['backend']:<11}{row['model']:<9}{row['mixture']:<8}{row['seeds']:>5}"
-            f"{row['modes']:>5.1f}/{row['num_modes']:<2}{row['min_modes']:>5}"
+            f"{row['diverged']:>4}{row['modes']:>5.1f}/{row['num_modes']:<2}{row['min_modes']:>5}"
             f"{row['high_quality']:>7.1f}{row['min_high_quality']:>6.1f}"
             f"{row['reverse_kl']:>8.3f}{row['seconds']:>7.0f}"
         )
@@ -172,7 +179,7 @@ def format_table(table, mixtures):
     for name, anchor in ANCHORS.items():
         for mixture in mixtures:
             modes, hq = anchor[mixture]
-            lines.append(f"{name:<28}{mixture:<8}{'':>5}{modes:>5.1f}{'':>8}{hq:>7.1f}")
+            lines.append(f"{name:<20}{mixture:<8}{'':>9}{modes:>5.1f}{'':>8}{hq:>7.1f}")
     return "\n".join(lines)
 
 

@@ -53,8 +53,24 @@ def test_smoke(tmp_path, mixture, model, num_modes):
     )
     result = recipe.run(config)
     _check_result(result, num_modes)
+    assert result["diverged"] is None
     assert os.path.dirname(result["scatter_path"]) == str(tmp_path / "out")
     assert result["config"]["steps"] == 6
+
+
+def test_diverged_run_stops_at_once_and_says_so(tmp_path):
+    # Learning rates of 1e30 push every weight to ~1e30 in one Adam step: the
+    # losses overflow within a few steps.
+    config = dict(recipe.CONFIG, **recipe.SMOKE)
+    config.update(steps=50, g_lr=1e30, d_lr=1e30, seed=0, out_dir=str(tmp_path))
+    with pytest.warns(UserWarning, match="must be finite"):
+        result = recipe.run(config)
+    assert "Training stopped at step" in result["diverged"]
+    step = int(result["diverged"].split("step ")[1].split(" ")[0])
+    assert step < 10  # stopped, not trained on NaN for the remaining steps
+    assert (result["modes"], result["high_quality"]) == (0, 0.0)
+    assert math.isinf(result["reverse_kl"])
+    assert os.path.isfile(result["scatter_path"])
 
 
 def test_per_mixture_defaults_fill_only_unset_keys():
@@ -67,6 +83,18 @@ def test_per_mixture_defaults_fill_only_unset_keys():
         recipe.resolve(dict(recipe.CONFIG, mixture="ring9"))
     with pytest.raises(ValueError, match="model"):
         recipe.resolve(dict(recipe.CONFIG, model="vae"))
+    with pytest.raises(ValueError, match="r1_gamma"):
+        recipe.resolve(dict(recipe.CONFIG, model="wgan_gp", r1_gamma=0.1))
+
+
+def test_pair_defaults_come_first():
+    for (model, mixture), defaults in recipe.PAIR_DEFAULTS.items():
+        resolved = recipe.resolve(dict(recipe.CONFIG, model=model, mixture=mixture))
+        assert {key: resolved[key] for key in defaults} == defaults
+    assert recipe.resolve(dict(recipe.CONFIG, model="gan", mixture="grid25"))["r1_gamma"] > 0
+    assert recipe.resolve(dict(recipe.CONFIG, model="gan", mixture="ring8"))["r1_gamma"] == 0
+    overridden = recipe.resolve(dict(recipe.CONFIG, model="gan", mixture="grid25", r1_gamma=0.0))
+    assert overridden["r1_gamma"] == 0
 
 
 @pytest.mark.slow
