@@ -9,7 +9,7 @@ from keras import ops
 
 from kgan.backend import TrainStep, apply_gradients, gradients, run_if
 from kgan.models.gan import latents_or_given
-from kgan.models.stylegan import StyleGAN2, _NoiseMode
+from kgan.models.stylegan import StyleGAN2
 
 
 def _positive_int(name, value):
@@ -466,7 +466,7 @@ class DragGAN:
         if len(handles) not in self._steps:
             self._steps[len(handles)] = _DragStep(self, len(handles))
         step = self._steps[len(handles)]
-        with _NoiseMode(self.model.sampling_generator, "const"):
+        with self.model.noise_mode("const"):
             original, features = self.network.predict_on_batch(w_plus)
             features = np.asarray(features[0], "float32")
             references = features[handles[:, 0].astype(int), handles[:, 1].astype(int)]

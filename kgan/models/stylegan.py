@@ -58,6 +58,14 @@ def _noise_layers(generator):
     return [layer for layer in synthesis.layers if isinstance(layer, NoiseInjection)]
 
 
+def _adam_pair(learning_rate):
+    """The papers' optimizers for G and D: Adam(learning_rate, β = (0, 0.99), ε = 1e-8)."""
+    return tuple(
+        keras.optimizers.Adam(learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8, name=name)
+        for name in ("g_adam", "d_adam")
+    )
+
+
 class _NoiseMode:
     """Sets `noise_mode` on every NoiseInjection of a generator for a `with` block."""
 
@@ -176,10 +184,7 @@ class StyleGAN(GAN):
         )
 
     def default_optimizers(self):
-        return (
-            keras.optimizers.Adam(1e-3, beta_1=0.0, beta_2=0.99, epsilon=1e-8, name="g_adam"),
-            keras.optimizers.Adam(1e-3, beta_1=0.0, beta_2=0.99, epsilon=1e-8, name="d_adam"),
-        )
+        return _adam_pair(1e-3)
 
     @property
     def mapping(self):
@@ -224,6 +229,11 @@ class StyleGAN(GAN):
         network = self.sampling_generator
         return network.get_layer("mapping"), network.get_layer("synthesis")
 
+    def noise_mode(self, mode):
+        """A `with` block in which the sampling generator's noise layers use
+        `mode`: `"random"`, `"const"` (fixed noise images) or `"none"`."""
+        return _NoiseMode(self.sampling_generator, mode)
+
     def map(self, z, psi=1.0, batch_size=256):
         """w = mapping(z), truncated towards `w_avg` by `psi`.
 
@@ -260,7 +270,7 @@ class StyleGAN(GAN):
                 f"ws must have shape (num, {self.w_dim}) or (num, {self.num_ws}, {self.w_dim}). "
                 f"Received: ws.shape={ws.shape}"
             )
-        with _NoiseMode(self.sampling_generator, noise_mode):
+        with self.noise_mode(noise_mode):
             return generate_in_batches(self._sampling_networks()[1], [ws], batch_size)
 
     def generate(self, num_samples=None, z=None, seed=None, psi=1.0, truncation_cutoff=None,
@@ -316,7 +326,7 @@ class StyleGAN(GAN):
         mapping, synthesis = self._sampling_networks()
         w = ops.cast(mapping(inputs, training=False), "float32")
         ws = truncate(ops.repeat(w[:, None, :], self.num_ws, axis=1), self.w_avg, psi)
-        with _NoiseMode(self.sampling_generator, "const"):
+        with self.noise_mode("const"):
             return synthesis(ws, training=False)
 
     def get_config(self):
@@ -421,10 +431,7 @@ class StyleGAN2(StyleGAN):
         self.pl_mean = keras.Variable(0.0, trainable=False, name="pl_mean")
 
     def default_optimizers(self):
-        return (
-            keras.optimizers.Adam(2e-3, beta_1=0.0, beta_2=0.99, epsilon=1e-8, name="g_adam"),
-            keras.optimizers.Adam(2e-3, beta_1=0.0, beta_2=0.99, epsilon=1e-8, name="d_adam"),
-        )
+        return _adam_pair(2e-3)
 
     @property
     def g_reg_interval(self):
