@@ -57,13 +57,9 @@ def class_shares(evaluator, images):
     return [round(float(share), 3) for share in counts / len(images)]
 
 
-def run(config):
-    keras.utils.set_random_seed(config["seed"])
-    size = config["image_size"]
-    shape = (size, size, 1)
-    images, _ = kgan.data.load_digits(image_size=size, split="train")
-    # Whole batches only: the minibatch-stddev groups need a batch divisible by 4.
-    images = images[: len(images) - len(images) % config["batch_size"]]
+def build_model(config):
+    """The StyleGAN2 of `config`, compiled with Adam(lr, β = (0, 0.99)) as in the paper."""
+    shape = (config["image_size"], config["image_size"], 1)
     mapping = kgan.networks.stylegan_mapping(
         config["latent_dim"], config["w_dim"], num_layers=config["mapping_layers"]
     )
@@ -79,11 +75,28 @@ def run(config):
         ema_half_life_images=config["ema_half_life_images"],
         seed=config["seed"],
     )
-    lr = config["learning_rate"]
+    compile_style_model(model, config["learning_rate"])
+    return model
+
+
+def compile_style_model(model, learning_rate):
+    """Both networks on Adam(`learning_rate`, β = (0, 0.99), ε = 1e-8), as both StyleGAN papers."""
     model.compile(
-        g_optimizer=keras.optimizers.Adam(lr, beta_1=0.0, beta_2=0.99, epsilon=1e-8),
-        d_optimizer=keras.optimizers.Adam(lr, beta_1=0.0, beta_2=0.99, epsilon=1e-8),
+        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8),
+        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8),
     )
+
+
+def train_and_measure(build, config, title):
+    """Seeds, builds the model with `build(config)`, trains it on the digits and
+    returns the figures: the shared body of the StyleGAN and StyleGAN2 recipes.
+    `title` names the model in the sample grids."""
+    keras.utils.set_random_seed(config["seed"])
+    size = config["image_size"]
+    images, _ = kgan.data.load_digits(image_size=size, split="train")
+    # Whole batches only: the minibatch-stddev groups need a batch divisible by 4.
+    images = images[: len(images) - len(images) % config["batch_size"]]
+    model = build(config)
     out_dir = config["out_dir"]
     start = time.time()
     history = model.fit(images, batch_size=config["batch_size"], epochs=config["epochs"],
@@ -91,10 +104,10 @@ def run(config):
                         verbose=config["verbose"])
     train_seconds = time.time() - start
     grid_path = os.path.join(out_dir, "samples.png")
-    kgan.callbacks.save_image_grid(model.generate(64, seed=1), grid_path, title="StyleGAN2 digits")
+    kgan.callbacks.save_image_grid(model.generate(64, seed=1), grid_path, title=title)
     truncated_path = os.path.join(out_dir, "samples_psi0.5.png")
     kgan.callbacks.save_image_grid(model.generate(64, seed=1, psi=0.5), truncated_path,
-                                   title="StyleGAN2 digits, ψ = 0.5")
+                                   title=f"{title}, ψ = 0.5")
     evaluator = kgan.metrics.DigitsEvaluator(image_size=size)
 
     def figures(psi):
@@ -110,6 +123,10 @@ def run(config):
         "truncation": {f"psi={psi}": figures(psi) for psi in config["psis"]},
         "real_floor": evaluator.real_floor(),
     }
+
+
+def run(config):
+    return train_and_measure(build_model, config, "StyleGAN2 digits")
 
 
 if __name__ == "__main__":
