@@ -1,10 +1,11 @@
 """Image-to-image translation on the offline digits tasks: the figures of the notes.
 
-Runs the pix2pix, CycleGAN, SRGAN, StarGAN, Zi2Zi and GANimation recipes with
-their defaults (overridable with `--set key=value`, applied to every recipe that
-has the key) on the active Keras backend and prints, as JSON, per model: pix2pix
-L1/PSNR to the test targets and the digits classifier's accuracy on the
-translations; CycleGAN's digit and domain accuracy in both directions (domain by
+Runs the pix2pix (edges → digit, and grey → colour), CycleGAN, SRGAN, StarGAN,
+Zi2Zi and GANimation recipes with their defaults (overridable with `--set
+key=value`, applied to every recipe that has the key) on the active Keras
+backend and prints, as JSON, per model: pix2pix L1/PSNR to the test targets and
+the digits classifier's accuracy on the translations (colourisation: the share
+inked in the digit's colour); CycleGAN's digit and domain accuracy in both directions (domain by
 a probe CNN trained on real images, with its accuracy on real test images) and
 the cycle L1/PSNR; SRGAN's PSNR against bicubic upsampling; StarGAN's
 target-domain accuracy, content kept and reconstruction; Zi2Zi's style accuracy
@@ -20,14 +21,19 @@ import sys
 
 import kgan
 
-MODELS = ("pix2pix", "cyclegan", "srgan", "stargan", "zi2zi", "ganimation")
+MODELS = ("pix2pix", "pix2pix_colorize", "cyclegan", "srgan", "stargan", "zi2zi", "ganimation")
+# A model that is not `<name>_digits` with its defaults: its recipe and the config it sets.
+VARIANTS = {"pix2pix_colorize": ("pix2pix_digits", {"task": "colorize"})}
 KEYS = {
     "pix2pix": ("test", "test_targets", "train_seconds"),
+    "pix2pix_colorize": ("test", "train_seconds"),
     "cyclegan": ("a_to_b", "b_to_a", "domain_probe_accuracy_on_real", "train_seconds"),
     "srgan": ("test_psnr", "bicubic_psnr", "train_seconds"),
     "stargan": ("domain_accuracy", "domain_probe_accuracy_on_real", "digit_probe_accuracy",
-                "digit_probe_accuracy_by_change", "digit_probe_accuracy_on_real",
-                "digit_accuracy_not_inverted", "reconstruction", "train_seconds"),
+                "digit_probe_accuracy_by_change", "digit_probe_accuracy_own_domain",
+                "digit_probe_accuracy_on_real", "digit_accuracy", "digit_accuracy_on_real",
+                "reconstruction",
+                "train_seconds"),
     "zi2zi": ("style_accuracy", "style_probe_accuracy_on_real", "digit_accuracy",
               "digit_accuracy_on_real", "digit_probe_accuracy", "digit_probe_accuracy_on_real",
               "test", "train_seconds"),
@@ -45,9 +51,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     results = {}
     for name in args.models:
-        recipe = kgan.recipe.load_recipe(f"{name}_digits")
+        recipe_name, variant = VARIANTS.get(name, (f"{name}_digits", {}))
+        recipe = kgan.recipe.load_recipe(recipe_name)
         overrides = [item for item in args.overrides if item.partition("=")[0] in recipe.CONFIG]
-        config = kgan.recipe.with_overrides(recipe.CONFIG, overrides)
+        config = kgan.recipe.with_overrides({**recipe.CONFIG, **variant}, overrides)
         config.update(verbose=0, out_dir=os.path.join(args.out_dir, name))
         result = recipe.run(config)
         results[name] = {key: result[key] for key in KEYS[name]}

@@ -45,13 +45,6 @@ SMOKE = dict(base_filters=8, num_blocks=1, patch_layers=2, epochs=1, num_train=3
              probe_epochs=1, verbose=0)
 
 
-def save_triples(columns, path, title):
-    """Saves a 3×3 grid: row k shows image k of each of the three `columns`."""
-    images = np.stack([column[:3] for column in columns], axis=1).reshape(9, *columns[0].shape[1:])
-    kgan.callbacks.save_image_grid(images, path, title=title)
-    return path
-
-
 def run(config):
     keras.utils.set_random_seed(config["seed"])
     size = config["image_size"]
@@ -95,7 +88,7 @@ def run(config):
     b_cycle = model.translate(b_to_a)
     return {
         **summary,
-        "translations_png": save_triples(
+        "translations_png": kgan.callbacks.save_image_columns(
             [test_a, a_to_b, a_cycle], os.path.join(out_dir, "translations.png"),
             "CycleGAN: digit / thickened / back"),
         "a_to_b": {

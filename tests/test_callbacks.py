@@ -42,6 +42,25 @@ def test_sample_grid_arguments():
         kgan.callbacks.SampleGrid("x", every_n_epochs=0)
 
 
+def test_image_columns_put_one_example_a_row(tmp_path):
+    grey = np.full((4, 5, 6, 1), -1.0, "float32")
+    grey[1] = 1.0  # example 1 white
+    rgb = np.zeros((4, 5, 6, 3), "float32")
+    rgb[..., 0] = 1.0  # red
+    grid = kgan.callbacks.plots.tile_images(
+        np.stack([np.repeat(grey[:3], 3, -1), rgb[:3]], axis=1).reshape(6, 5, 6, 3), cols=2)
+    assert grid.shape == (3 * 6 + 1, 2 * 7 + 1, 3)
+    # row 1 (example 1), column 0: white; column 1: red
+    np.testing.assert_array_equal(grid[7, 1], [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(grid[7, 8], [1.0, 0.5, 0.5])
+    path = kgan.callbacks.save_image_columns([grey, rgb], str(tmp_path / "c.png"), title="t")
+    assert Image.open(path).size[0] > 0
+    with pytest.raises(ValueError, match="one height and width"):
+        kgan.callbacks.save_image_columns([grey, rgb[:, :4]], str(tmp_path / "d.png"))
+    with pytest.raises(ValueError, match="at least 3 images"):
+        kgan.callbacks.save_image_columns([grey[:2], rgb[:2]], str(tmp_path / "e.png"))
+
+
 def test_save_image_grid_rejects_bad_shape(tmp_path):
     with pytest.raises(ValueError, match="images must be"):
         kgan.callbacks.save_image_grid(np.zeros((4, 8, 8, 2)), str(tmp_path / "a.png"))

@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 
 import kgan
+from kgan.data.translation import INK_PALETTE, colorize
+from kgan.metrics import ink_colour_accuracy
 
 
 def _value(tensor):
@@ -40,6 +42,27 @@ def test_paired_digits_tasks():
         kgan.data.paired_digits("colour")
     with pytest.raises(ValueError, match="multiple of 4"):
         kgan.data.paired_digits("downsampled", image_size=18)
+
+
+def test_colorize_task_inks_each_class_in_its_colour():
+    grey, colour, labels = kgan.data.paired_digits("colorize", image_size=16, split="test")
+    assert grey.shape == (len(labels), 16, 16, 1) and colour.shape == (len(labels), 16, 16, 3)
+    # the background stays black; the brightest ink pixel has the palette colour exactly
+    background = grey[..., 0] == -1.0
+    np.testing.assert_array_equal(colour[background], -1.0)
+    k = int(np.argmax(grey[0, ..., 0]))
+    pixel = colour[0].reshape(-1, 3)[k]
+    np.testing.assert_allclose((pixel + 1) / 2, INK_PALETTE[labels[0]] * (grey[0].max() + 1) / 2,
+                               atol=1e-6)
+    assert ink_colour_accuracy(colour, labels) == 1.0
+    # the grey digit reads as white (class 9); a wrong palette scores by its overlap
+    assert ink_colour_accuracy(np.repeat(grey, 3, axis=-1), labels) == np.mean(labels == 9)
+    shifted = colorize(grey, (labels + 1) % 10)
+    assert ink_colour_accuracy(shifted, labels) == 0.0
+    with pytest.raises(ValueError, match="RGB"):
+        ink_colour_accuracy(grey, labels)
+    with pytest.raises(ValueError, match=r"digits in \[0, 9\]"):
+        colorize(grey, labels + 1)
 
 
 def test_unpaired_digits_domains_are_disjoint_and_thicker():

@@ -9,7 +9,7 @@ from kgan.callbacks.checkpoint import (
 from kgan.callbacks.lr_decay import LinearLearningRateDecay
 from kgan.callbacks.metrics import MetricsCallback
 from kgan.callbacks.nan_guard import NaNGuard
-from kgan.callbacks.plots import save_image_grid, save_scatter
+from kgan.callbacks.plots import save_image_columns, save_image_grid, save_scatter
 from kgan.callbacks.progressive import ProgressiveGrowing
 from kgan.callbacks.sample_grid import SampleGrid
 
@@ -23,6 +23,7 @@ __all__ = [
     "SampleGrid",
     "latest_checkpoint",
     "load_checkpoint",
+    "save_image_columns",
     "save_image_grid",
     "save_scatter",
 ]

@@ -3,20 +3,23 @@
 Every task is a fixed transform of `kgan.data.load_digits`, so translation
 models are trained and measured without a download:
 
-- paired (`paired_digits`): `"edges"` (the digit's edge map → the digit) and
+- paired (`paired_digits`): `"edges"` (the digit's edge map → the digit),
   `"downsampled"` (the digit averaged over 4×4 blocks → the digit, 4×
-  super-resolution);
+  super-resolution) and `"colorize"` (the grey digit → the digit inked in its
+  class's colour of `INK_PALETTE`, RGB: colourisation that needs recognition,
+  as a sky is blue and grass green);
 - unpaired (`unpaired_digits`): domain A the digits as they are, domain B the
   digits with thickened strokes, each domain from a disjoint half of the images;
-- multi-domain (`domain_digits`): two binary attributes per image, thick strokes
-  and inverted grey levels, drawn at random per image;
+- multi-domain (`domain_digits`): binary attributes per image (thick strokes,
+  slanted, inverted grey levels; by default the first two), drawn at random;
 - glyph styles (`style_digits`, zi2zi): every digit as drawn (the source) and
   rendered in each of `GLYPH_STYLES` (the targets, with their style index);
 - continuous conditions (`condition_digits`, GANimation): each digit rendered
   with a stroke thickness and an ink brightness in [0, 1] drawn at random, by
   `render_conditions`, so the true values of every image are known.
 
-All images are NHWC float32 in [-1, 1] with one channel.
+All images are NHWC float32 in [-1, 1] with one channel (the colourised
+targets three).
 """
 
 import numpy as np
@@ -24,8 +27,25 @@ from scipy import ndimage
 
 from kgan.data.digits import load_digits
 
-PAIRED_TASKS = ("edges", "downsampled")
+PAIRED_TASKS = ("edges", "downsampled", "colorize")
 SUPER_RESOLUTION_SCALE = 4
+# The ink colour (RGB in [0, 1]) of each digit class in the "colorize" task:
+# saturated hues at least 0.45 apart, so the class is read back from the colour.
+INK_PALETTE = np.array(
+    [
+        [1.0, 0.1, 0.1],  # 0 red
+        [1.0, 0.55, 0.0],  # 1 orange
+        [1.0, 1.0, 0.0],  # 2 yellow
+        [0.5, 1.0, 0.0],  # 3 lime
+        [0.0, 0.8, 0.2],  # 4 green
+        [0.0, 1.0, 1.0],  # 5 cyan
+        [0.1, 0.3, 1.0],  # 6 blue
+        [0.55, 0.1, 1.0],  # 7 violet
+        [1.0, 0.0, 1.0],  # 8 magenta
+        [1.0, 1.0, 1.0],  # 9 white
+    ],
+    "float32",
+)
 
 
 def _unit(images):
@@ -55,18 +75,33 @@ def downsample(images, factor=SUPER_RESOLUTION_SCALE):
     return blocks.mean(axis=(2, 4)).astype("float32")
 
 
+def colorize(images, labels):
+    """Grey digits inked in their class's colour: `(n, s, s, 1)` in [-1, 1] and
+    int labels `(n,)` in [0, 10) → RGB `(n, s, s, 3)` in [-1, 1], each pixel its
+    grey level (as a fraction of white) times `INK_PALETTE[label]`."""
+    labels = np.asarray(labels)
+    if labels.shape != (len(images),) or labels.min(initial=0) < 0 or labels.max(initial=0) > 9:
+        raise ValueError(
+            f"labels must be {len(images)} digits in [0, 9]. Received shape {labels.shape}, "
+            f"values {np.unique(labels)[:12]}"
+        )
+    ink = _unit(images)[..., None] * INK_PALETTE[labels][:, None, None, :]
+    return (ink * 2.0 - 1.0).astype("float32")
+
+
 def paired_digits(task, image_size=32, split="train"):
     """A paired translation task: `(source, target, labels)`.
 
     Args:
-        task: `"edges"` (source: the digit's edge map, same size) or
-            `"downsampled"` (source: `image_size / 4` pixels square, 4×4 block means).
+        task: `"edges"` (source: the digit's edge map, same size),
+            `"downsampled"` (source: `image_size / 4` pixels square, 4×4 block
+            means) or `"colorize"` (source: the grey digit; target: `colorize`d, RGB).
         image_size: int, default 32; a multiple of 4 ≥ 16 for `"downsampled"`.
         split: `"all"`, `"train"` (default) or `"test"` (as `load_digits`).
 
     Returns:
-        float32 source `(n, s, s, 1)` and target `(n, image_size, image_size, 1)` in
-        [-1, 1], int32 digit labels `(n,)`.
+        float32 source `(n, s, s, 1)` and target `(n, image_size, image_size, C)` in
+        [-1, 1] (C = 3 for `"colorize"`, else 1), int32 digit labels `(n,)`.
 
     Example:
         >>> edges, digits, labels = kgan.data.paired_digits("edges", image_size=16)
@@ -81,6 +116,8 @@ def paired_digits(task, image_size=32, split="train"):
             f"Received: image_size={image_size!r}"
         )
     digits, labels = load_digits(image_size=image_size, split=split)
+    if task == "colorize":
+        return digits, colorize(digits, labels), labels
     source = edge_map(digits) if task == "edges" else downsample(digits)
     return source, digits, labels
 
@@ -111,34 +148,52 @@ def unpaired_digits(image_size=32, split="train", seed=0):
     return digits[a], thicken(digits[b]), labels[a], labels[b]
 
 
-DOMAIN_ATTRIBUTES = ("thick", "inverted")
+# The binary attributes `domain_digits` can draw, in the order they are applied.
+DOMAIN_ATTRIBUTES = ("thick", "slant", "inverted")
 
 
-def domain_digits(image_size=32, split="train", seed=0):
-    """A multi-domain task with two binary attributes: `("thick", "inverted")`.
+def domain_digits(image_size=32, split="train", seed=0, attributes=("thick", "slant")):
+    """A multi-domain task: binary attributes drawn at random per image.
 
-    Each image gets both attributes at random (seed `seed`, the four domains
-    equally likely): "thick" applies `thicken`, "inverted" negates the grey levels.
+    Each image gets each of `attributes` with probability ½ (seed `seed`, the
+    2^K domains equally likely), applied in the order of `DOMAIN_ATTRIBUTES`:
+    "thick" applies `thicken`, "slant" `slant` (italic), "inverted" negates the
+    grey levels (a global polarity flip: with instance normalisation, which
+    makes the features of −x the negation of those of x, StarGAN learned to
+    keep the digit in either the polarity-keeping or the polarity-flipping
+    translations, not both; see recipes/README.md).
 
     Args:
         image_size: int ≥ 8, default 32.
         split: `"all"`, `"train"` (default) or `"test"`.
         seed: int, default 0.
+        attributes: distinct names from `DOMAIN_ATTRIBUTES`, default `("thick", "slant")`.
 
     Returns:
         `(images, attributes, labels)`: float32 `(n, s, s, 1)` in [-1, 1], float32
-        `(n, 2)` in {0, 1} (columns as `DOMAIN_ATTRIBUTES`), int32 digits `(n,)`.
+        `(n, K)` in {0, 1} (column k: `attributes[k]`), int32 digits `(n,)`.
 
     Example:
         >>> images, attributes, labels = kgan.data.domain_digits(image_size=16)
     """
+    attributes = tuple(attributes)
+    if not attributes or len(set(attributes)) != len(attributes) or not set(attributes) <= set(
+        DOMAIN_ATTRIBUTES
+    ):
+        raise ValueError(
+            f"attributes must be distinct names from {DOMAIN_ATTRIBUTES}. "
+            f"Received: attributes={attributes!r}"
+        )
     digits, labels = load_digits(image_size=image_size, split=split)
-    attributes = np.random.default_rng(seed).integers(0, 2, (len(digits), 2)).astype("float32")
-    thick = attributes[:, 0] == 1
+    drawn = np.random.default_rng(seed).integers(0, 2, (len(digits), len(attributes)))
+    drawn = drawn.astype("float32")
+    transforms = {"thick": thicken, "slant": slant, "inverted": lambda x: -x}
     images = digits.copy()
-    images[thick] = thicken(digits[thick])
-    images[attributes[:, 1] == 1] *= -1.0
-    return images, attributes, labels
+    for name in DOMAIN_ATTRIBUTES:
+        if name in attributes:
+            chosen = drawn[:, attributes.index(name)] == 1
+            images[chosen] = transforms[name](images[chosen])
+    return images, drawn, labels
 
 
 GLYPH_STYLES = ("thick", "thin", "slant", "inverted", "outline")

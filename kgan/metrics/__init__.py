@@ -23,7 +23,7 @@ from kgan.metrics.mode_coverage import mode_coverage
 from kgan.metrics.precision_recall import precision_recall
 from kgan.metrics.reference import reference_statistics
 from kgan.metrics.resize import resize_images
-from kgan.metrics.translation import psnr, translation_scores
+from kgan.metrics.translation import ink_colour_accuracy, psnr, translation_scores
 
 __all__ = [
     "DigitsEvaluator",
@@ -39,6 +39,7 @@ __all__ = [
     "fid_from_features",
     "frechet_distance",
     "inception_score",
+    "ink_colour_accuracy",
     "kid",
     "load_digits_classifier",
     "mode_coverage",

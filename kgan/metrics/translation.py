@@ -5,6 +5,8 @@ networks trained on real images) that read the target style, domain or condition
 import keras
 import numpy as np
 
+from kgan.data.translation import INK_PALETTE
+
 
 def psnr(images, reference, value_range=2.0):
     """Mean peak signal-to-noise ratio in dB over images, `10·log10(range² / MSE)`.
@@ -103,3 +105,30 @@ def probe_scores(probe, images, targets):
     errors = predictions - targets
     return {"mae": [float(v) for v in np.abs(errors).mean(axis=0)],
             "rmse": [float(v) for v in np.sqrt(np.square(errors).mean(axis=0))]}
+
+
+def ink_colour_accuracy(images, labels):
+    """Share of colourised digits inked in their class's colour (`"colorize"` task).
+
+    An image's ink colour is the mean RGB of its pixels weighted by their
+    brightest channel (the background, black, weighs nothing), scaled so its
+    largest channel is 1; it is correct if its nearest `INK_PALETTE` entry
+    (scaled the same way) is the label's.
+
+    Args:
+        images: `(n, H, W, 3)` in [-1, 1].
+        labels: int `(n,)` in [0, 10).
+
+    Returns:
+        float in [0, 1].
+    """
+    images = np.asarray(images, "float64")
+    if images.ndim != 4 or images.shape[-1] != 3:
+        raise ValueError(f"images must be RGB (n, H, W, 3). Received shape {images.shape}.")
+    unit = np.clip((images + 1.0) / 2.0, 0.0, 1.0)
+    weights = unit.max(axis=-1, keepdims=True)
+    colour = (unit * weights).sum(axis=(1, 2)) / np.maximum(weights.sum(axis=(1, 2)), 1e-8)
+    colour /= np.maximum(colour.max(axis=1, keepdims=True), 1e-8)
+    palette = INK_PALETTE / INK_PALETTE.max(axis=1, keepdims=True)
+    nearest = np.argmin(((colour[:, None, :] - palette[None]) ** 2).sum(axis=-1), axis=1)
+    return float(np.mean(nearest == np.asarray(labels)))
