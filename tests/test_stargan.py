@@ -21,9 +21,30 @@ def networks(num_domains=2):
 def test_stargan_contract(tmp_path):
     images, attributes, _ = kgan.data.domain_digits(image_size=16, split="test")
     targets = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], "float32")
-    model = kgan.models.StarGAN(*networks(), d_steps=1, seed=0)
+    model = kgan.models.StarGAN(*networks(), d_steps=1, identity_weight=1.0, seed=0)
     check_model_contract(model, images[:32], attributes[:32], tmp_path, batch_size=16,
                          sample=lambda m: m.translate(images[:4], targets))
+
+
+def test_identity_loss_is_the_l1_of_the_own_domain_translation():
+    images, attributes, _ = kgan.data.domain_digits(image_size=16, split="test")
+    tensor = keras.ops.convert_to_tensor
+    batch = {"real": tensor(images[:8]), "conditions": tensor(attributes[:8])}
+    noise = {"target": tensor(attributes[:8][::-1].copy())}
+    g, d = networks()
+    without = kgan.models.StarGAN(g, d)
+    with_identity = kgan.models.StarGAN(g, d, identity_weight=2.0)
+    assert with_identity.get_config()["identity_weight"] == 2.0
+    loss0, logs0 = without.generator_loss(batch, noise)
+    loss2, logs2 = with_identity.generator_loss(batch, noise)
+    expected = np.mean(np.abs(images[:8] - keras.ops.convert_to_numpy(g([images[:8],
+                                                                         attributes[:8]]))))
+    value = keras.ops.convert_to_numpy
+    assert float(value(logs0["identity"])) == 0.0
+    assert float(value(logs2["identity"])) == pytest.approx(expected, rel=1e-5)
+    assert float(value(loss2)) - float(value(loss0)) == pytest.approx(2.0 * expected, rel=1e-4)
+    with pytest.raises(ValueError, match="identity_weight"):
+        kgan.models.StarGAN(g, d, identity_weight=-1.0)
 
 
 def test_attribute_classification_loss():
@@ -39,9 +60,21 @@ def test_attribute_classification_loss():
 def test_domain_digits():
     images, attributes, labels = kgan.data.domain_digits(image_size=16, split="test")
     assert attributes.shape == (len(images), 2) and set(np.unique(attributes)) == {0.0, 1.0}
-    inverted = attributes[:, 1] == 1
+    plain, _ = kgan.data.load_digits(image_size=16, split="test")
+    thick, slanted = attributes[:, 0] == 1, attributes[:, 1] == 1
+    np.testing.assert_array_equal(images[~thick & ~slanted], plain[~thick & ~slanted])
+    np.testing.assert_allclose(images[thick & slanted],
+                               kgan.data.translation.slant(
+                                   kgan.data.translation.thicken(plain[thick & slanted])))
+    inverted_images, inverted, _ = kgan.data.domain_digits(
+        image_size=16, split="test", attributes=("inverted",))
+    flipped = inverted[:, 0] == 1
     # inverted digits are mostly bright (background −1 becomes +1)
-    assert images[inverted].mean() > 0.1 > -0.1 > images[~inverted].mean()
+    assert inverted_images[flipped].mean() > 0.1 > -0.1 > inverted_images[~flipped].mean()
+    with pytest.raises(ValueError, match="distinct names"):
+        kgan.data.domain_digits(attributes=("thick", "bold"))
+    with pytest.raises(ValueError, match="distinct names"):
+        kgan.data.domain_digits(attributes=("thick", "thick"))
 
 
 def test_bad_input():
