@@ -20,6 +20,7 @@ import keras
 import numpy as np
 
 import kgan
+from kgan.models.stylegan import style_optimizers
 
 CONFIG = dict(
     image_size=32,
@@ -75,16 +76,8 @@ def build_model(config):
         ema_half_life_images=config["ema_half_life_images"],
         seed=config["seed"],
     )
-    compile_style_model(model, config["learning_rate"])
+    model.compile(*style_optimizers(config["learning_rate"]))
     return model
-
-
-def compile_style_model(model, learning_rate):
-    """Both networks on Adam(`learning_rate`, β = (0, 0.99), ε = 1e-8), as both StyleGAN papers."""
-    model.compile(
-        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8),
-        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8),
-    )
 
 
 def train_and_measure(build, config, title):

@@ -17,6 +17,7 @@ import os
 
 import kgan
 import kgan.recipe
+from kgan.models.stylegan import style_optimizers
 
 # The training loop and the figures are StyleGAN2's recipe's (the two differ in the model only).
 _STYLEGAN2 = kgan.recipe.load_recipe("stylegan2_digits", os.path.dirname(__file__))
@@ -47,7 +48,7 @@ def build_model(config):
         ema_half_life_images=config["ema_half_life_images"],
         seed=config["seed"],
     )
-    _STYLEGAN2.compile_style_model(model, config["learning_rate"])
+    model.compile(*style_optimizers(config["learning_rate"]))
     return model
 
 

@@ -58,8 +58,8 @@ def _noise_layers(generator):
     return [layer for layer in synthesis.layers if isinstance(layer, NoiseInjection)]
 
 
-def _adam_pair(learning_rate):
-    """The papers' optimizers for G and D: Adam(learning_rate, β = (0, 0.99), ε = 1e-8)."""
+def style_optimizers(learning_rate):
+    """The StyleGAN papers' `(g_optimizer, d_optimizer)`: Adam(learning_rate, β = (0, 0.99), ε = 1e-8)."""
     return tuple(
         keras.optimizers.Adam(learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8, name=name)
         for name in ("g_adam", "d_adam")
@@ -184,7 +184,7 @@ class StyleGAN(GAN):
         )
 
     def default_optimizers(self):
-        return _adam_pair(1e-3)
+        return style_optimizers(1e-3)
 
     @property
     def mapping(self):
@@ -431,7 +431,7 @@ class StyleGAN2(StyleGAN):
         self.pl_mean = keras.Variable(0.0, trainable=False, name="pl_mean")
 
     def default_optimizers(self):
-        return _adam_pair(2e-3)
+        return style_optimizers(2e-3)
 
     @property
     def g_reg_interval(self):
