@@ -45,25 +45,19 @@ SMOKE = dict(base_filters=8, num_blocks=1, patch_layers=2, epochs=1, num_train=3
              probe_epochs=1, verbose=0)
 
 
-def run(config):
-    keras.utils.set_random_seed(config["seed"])
-    size = config["image_size"]
-    a, b, _, _ = kgan.data.unpaired_digits(size, split="train", seed=config["seed"])
-    if config["num_train"]:
-        a, b = a[: config["num_train"]], b[: config["num_train"]]
-    probe = train_probe(np.concatenate([a, b]), np.repeat(np.arange(2, dtype="int32"), len(a)),
-                        num_classes=2, epochs=config["probe_epochs"], seed=config["seed"])
-    test_a, test_b, labels_a, labels_b = kgan.data.unpaired_digits(size, split="test")
+def build_model(config, channels):
+    """The compiled CycleGAN: two ResNet generators, two instance-norm PatchGAN
+    discriminators and Adam pairs, for `image_size`² images of `channels`."""
+    shape = (config["image_size"], config["image_size"], channels)
 
     def generator(name):
         return kgan.networks.resnet_generator(
-            (size, size, 1), base_filters=config["base_filters"], num_blocks=config["num_blocks"],
-            name=name)
+            shape, base_filters=config["base_filters"], num_blocks=config["num_blocks"], name=name)
 
     def discriminator(name):
         return kgan.networks.patchgan_discriminator(
-            (size, size, 1), base_filters=config["base_filters"],
-            num_layers=config["patch_layers"], normalization="instance", name=name)
+            shape, base_filters=config["base_filters"], num_layers=config["patch_layers"],
+            normalization="instance", name=name)
 
     model = kgan.models.CycleGAN(
         generator("generator_ab"), generator("generator_ba"), discriminator("discriminator_a"),
@@ -74,6 +68,20 @@ def run(config):
         g_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
         d_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
     )
+    return model
+
+
+def run(config):
+    keras.utils.set_random_seed(config["seed"])
+    size = config["image_size"]
+    a, b, _, _ = kgan.data.unpaired_digits(size, split="train", seed=config["seed"])
+    if config["num_train"]:
+        a, b = a[: config["num_train"]], b[: config["num_train"]]
+    probe = train_probe(np.concatenate([a, b]), np.repeat(np.arange(2, dtype="int32"), len(a)),
+                        num_classes=2, epochs=config["probe_epochs"], seed=config["seed"])
+    test_a, test_b, labels_a, labels_b = kgan.data.unpaired_digits(size, split="test")
+
+    model = build_model(config, channels=1)
     constant = config["epochs"] // 2
     decay = kgan.callbacks.LinearLearningRateDecay(constant, config["epochs"] - constant)
     start = time.time()

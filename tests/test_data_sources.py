@@ -56,6 +56,50 @@ def test_unpaired_folder_layout(tmp_path):
         kgan.data.load_unpaired_folder(str(tmp_path), image_size=4, split="test")
 
 
+def _numbered(count, size, offset):
+    """Images whose every pixel holds the image's number (offset + i)."""
+    return np.arange(offset, offset + count, dtype="float32")[:, None, None, None] * np.ones(
+        (1, size, size, 1), "float32")
+
+
+def test_unpaired_dataset_repairs_every_epoch_and_drops_no_image():
+    a, b = _numbered(5, 4, 0), _numbered(3, 4, 100)
+    data = kgan.data.UnpairedDataset(a, b, batch_size=2, seed=0, workers=1)
+    assert len(data) == 3  # ceil(max(5, 3) / 2)
+    pairs = []
+    for _ in range(2):
+        batches = [data[i] for i in range(len(data))]
+        seen_a = np.concatenate([x[:, 0, 0, 0] for x, _ in batches])
+        seen_b = np.concatenate([y[:, 0, 0, 0] for _, y in batches])
+        assert sorted(seen_a) == [0, 1, 2, 3, 4]  # the larger domain once
+        assert set(seen_b) == {100, 101, 102} and len(seen_b) == 5  # the smaller, refilled
+        assert np.bincount((seen_b - 100).astype(int)).max() == 2
+        pairs.append(list(zip(seen_a, seen_b, strict=True)))
+        data.on_epoch_end()
+    assert pairs[0] != pairs[1]
+
+
+def test_unpaired_dataset_jitter_crops_and_flips():
+    ramp = np.tile(np.arange(6, dtype="float32")[None, :, None], (6, 1, 1))  # value = column
+    a = np.stack([ramp] * 64)
+    data = kgan.data.UnpairedDataset(a, a[:1], batch_size=64, crop_size=4, seed=1, workers=1)
+    crops, _ = data[0]
+    assert crops.shape == (64, 4, 4, 1)
+    rows = crops[:, 0, :, 0]
+    flipped = rows[:, 0] > rows[:, -1]
+    # Each crop is 4 consecutive columns, in order or mirrored; all 3 offsets occur.
+    np.testing.assert_array_equal(np.abs(np.diff(rows, axis=1)), 1.0)
+    assert 10 < flipped.sum() < 54
+    assert set(rows.min(axis=1)) == {0.0, 1.0, 2.0}
+    np.testing.assert_array_equal(data[0][0], crops)  # a batch is the same whenever asked
+    with pytest.raises(ValueError, match=r"crop_size must be an int in \[1, 6\]"):
+        kgan.data.UnpairedDataset(a, a, crop_size=7)
+    with pytest.raises(ValueError, match="same image shape"):
+        kgan.data.UnpairedDataset(a, a[:, :4], crop_size=4)
+    with pytest.raises(ValueError, match="images_b must be a non-empty"):
+        kgan.data.UnpairedDataset(a, a[:0])
+
+
 # ------------------------------------------------------------------ tfds
 @pytest.fixture(scope="module")
 def tiny_tfds(tmp_path_factory):
@@ -69,6 +113,10 @@ def tiny_tfds(tmp_path_factory):
             return tfds.core.DatasetInfo(builder=self, features=tfds.features.FeaturesDict({
                 "image": tfds.features.Image(shape=(12, 10, 3)),
                 "label": tfds.features.ClassLabel(num_classes=2),
+                "attributes": tfds.features.FeaturesDict({
+                    "Odd": tfds.features.Tensor(shape=(), dtype=np.bool_),
+                    "Big": tfds.features.Tensor(shape=(), dtype=np.bool_),
+                }),
             }))
 
         def _split_generators(self, dl_manager):
@@ -76,7 +124,8 @@ def tiny_tfds(tmp_path_factory):
 
         def _generate_examples(self, n):
             for i in range(n):
-                yield i, {"image": np.full((12, 10, 3), 40 * i, np.uint8), "label": i % 2}
+                yield i, {"image": np.full((12, 10, 3), 40 * i, np.uint8), "label": i % 2,
+                          "attributes": {"Odd": i % 2 == 1, "Big": i >= 3}}
 
     data_dir = str(tmp_path_factory.mktemp("tfds"))
     KganTinyStripes(data_dir=data_dir).download_and_prepare()
@@ -92,6 +141,25 @@ def test_load_tfds_reads_a_prepared_data_set(tiny_tfds):
     np.testing.assert_array_equal(labels, values % 2)
     grey, _ = kgan.data.load_tfds(name, split="test", data_dir=data_dir, channels=1)
     assert grey.shape == (2, 12, 10, 1)
+
+
+def test_load_tfds_reads_nested_attributes(tiny_tfds):
+    """celeb_a's form: a dict of boolean attributes, read as StarGAN's (n, K) vectors."""
+    name, data_dir = tiny_tfds
+    images, attributes = kgan.data.load_tfds(
+        name, data_dir=data_dir, label_key=["attributes/Big", "attributes/Odd", "label"])
+    assert attributes.shape == (6, 3) and attributes.dtype == np.float32
+    index = np.round((images[:, 0, 0, 0] + 1) / 2 * 255 / 40).astype(int)
+    np.testing.assert_array_equal(attributes[:, 0], index >= 3)
+    np.testing.assert_array_equal(attributes[:, 1], index % 2)
+    np.testing.assert_array_equal(attributes[:, 2], index % 2)
+    with pytest.raises(ValueError, match=r"'attributes/Blond' .* no 'Blond' at attributes; "
+                                         r"the features there: \['Big', 'Odd'\]"):
+        kgan.data.load_tfds(name, data_dir=data_dir, label_key=["attributes/Blond"])
+    with pytest.raises(ValueError, match="no 'attribute' at the top level"):
+        kgan.data.load_tfds(name, data_dir=data_dir, label_key=["attribute/Big"])
+    with pytest.raises(ValueError, match="at least one"):
+        kgan.data.load_tfds(name, data_dir=data_dir, label_key=[])
 
 
 def test_load_tfds_never_downloads(tmp_path):

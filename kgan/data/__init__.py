@@ -17,6 +17,7 @@ from kgan.data.translation import (
     style_digits,
     unpaired_digits,
 )
+from kgan.data.unpaired import UnpairedDataset
 
 __all__ = [
     "gaussian_mixture",
@@ -26,6 +27,7 @@ __all__ = [
     "load_paired_folder",
     "load_tfds",
     "load_unpaired_folder",
+    "UnpairedDataset",
     "make_dataset",
     "mixture_modes",
     "domain_digits",

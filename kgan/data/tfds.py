@@ -32,15 +32,26 @@ def load_tfds(name, split="train", image_size=None, data_dir=None, channels=None
         data_dir: str or None, the tfds data folder (default: tfds' own,
             `~/tensorflow_datasets` or `$TFDS_DATA_DIR`).
         channels: 1, 3 or None (default: as stored).
-        image_key: str, default `"image"`; label_key: str or None, default
-            `"label"` (None, or absent from the data set: labels are zeros).
+        image_key: str, default `"image"`.
+        label_key: what to return beside the images. A str (default
+            `"label"`): one integer feature, int32 `(n,)`; None, or a name
+            the data set lacks: zeros. A list of feature paths (nested
+            features joined by `/`, e.g. celeb_a's
+            `["attributes/Blond_Hair", "attributes/Male"]`): float32 `(n, K)`,
+            column k the value of path k (booleans as 0/1), the attribute
+            vectors `kgan.models.StarGAN` takes; a path the data set lacks is
+            an error that lists the features at that level.
         max_examples: int or None, read at most this many examples.
 
     Returns:
-        `(images, labels)`: float32 `(n, s, s, c)` in [-1, 1] and int32 `(n,)`.
+        `(images, labels)`: float32 `(n, s, s, c)` in [-1, 1] and the labels
+        (see `label_key`).
 
     Example:
         >>> x, y = kgan.data.load_tfds("mnist", split="train", image_size=32)
+        >>> faces, hair = kgan.data.load_tfds(
+        ...     "celeb_a", image_size=128,
+        ...     label_key=["attributes/Black_Hair", "attributes/Blond_Hair"])
     """
     try:
         import tensorflow_datasets as tfds
@@ -64,6 +75,11 @@ def load_tfds(name, split="train", image_size=None, data_dir=None, channels=None
             f"image_key {image_key!r} is not a feature of {name!r}; its features: "
             f"{sorted(features)}"
         )
+    attribute_paths = None
+    if label_key is not None and not isinstance(label_key, str):
+        attribute_paths = [_check_feature_path(features, name, path) for path in label_key]
+        if not attribute_paths:
+            raise ValueError("label_key must name at least one feature path. Received: []")
     dataset = builder.as_dataset(split=split, shuffle_files=False)
     if max_examples is not None:
         dataset = dataset.take(max_examples)
@@ -75,7 +91,10 @@ def load_tfds(name, split="train", image_size=None, data_dir=None, channels=None
         if image_size is not None:
             image = square_resize(image, image_size)
         images.append(image)
-        labels.append(example[label_key] if label_key and label_key in example else 0)
+        if attribute_paths is not None:
+            labels.append([_feature_value(example, path) for path in attribute_paths])
+        else:
+            labels.append(example[label_key] if label_key and label_key in example else 0)
     if not images:
         raise ValueError(f"Split {split!r} of {name!r} has no examples.")
     shapes = {image.shape for image in images}
@@ -84,7 +103,30 @@ def load_tfds(name, split="train", image_size=None, data_dir=None, channels=None
             f"The images of {name!r} have different sizes ({sorted(shapes)[:3]}...): pass "
             "image_size to crop and resize them."
         )
-    return images_from_array(np.stack(images)), np.asarray(labels, dtype="int32")
+    label_dtype = "int32" if attribute_paths is None else "float32"
+    return images_from_array(np.stack(images)), np.asarray(labels, dtype=label_dtype)
+
+
+def _check_feature_path(features, name, path):
+    """Splits `path` at `/` and checks each part names a (nested) feature."""
+    parts = path.split("/")
+    level = features
+    for depth, part in enumerate(parts):
+        if not hasattr(level, "keys") or part not in level:
+            where = "/".join(parts[:depth]) or "the top level"
+            known = sorted(level.keys()) if hasattr(level, "keys") else []
+            raise ValueError(
+                f"label_key path {path!r} is not a feature of {name!r}: no {part!r} at "
+                f"{where}; the features there: {known}"
+            )
+        level = level[part]
+    return parts
+
+
+def _feature_value(example, parts):
+    for part in parts:
+        example = example[part]
+    return float(example)
 
 
 def _convert_channels(image, channels):
