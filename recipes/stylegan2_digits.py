@@ -58,9 +58,10 @@ def class_shares(evaluator, images):
     return [round(float(share), 3) for share in counts / len(images)]
 
 
-def build_model(config):
-    """The StyleGAN2 of `config`, compiled with Adam(lr, β = (0, 0.99)) as in the paper."""
-    shape = (config["image_size"], config["image_size"], 1)
+def build_model(config, channels=1, mbstd_group_size=4):
+    """The StyleGAN2 of `config` for `image_size`² images of `channels`, compiled
+    with Adam(lr, β = (0, 0.99)) as in the paper."""
+    shape = (config["image_size"], config["image_size"], channels)
     mapping = kgan.networks.stylegan_mapping(
         config["latent_dim"], config["w_dim"], num_layers=config["mapping_layers"]
     )
@@ -69,7 +70,8 @@ def build_model(config):
     )
     model = kgan.models.StyleGAN2(
         kgan.networks.stylegan_generator(mapping, synthesis),
-        kgan.networks.stylegan2_discriminator(shape, config["channel_base"], config["channel_max"]),
+        kgan.networks.stylegan2_discriminator(shape, config["channel_base"], config["channel_max"],
+                                              mbstd_group_size=mbstd_group_size),
         mix_prob=config["mix_prob"],
         r1_gamma=config["r1_gamma"],
         pl_weight=config["pl_weight"],

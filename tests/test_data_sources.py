@@ -56,6 +56,48 @@ def test_unpaired_folder_layout(tmp_path):
         kgan.data.load_unpaired_folder(str(tmp_path), image_size=4, split="test")
 
 
+def test_image_folder_stream_reads_nested_folders_batch_by_batch(tmp_path):
+    # FFHQ's layout: images in numbered sub-folders; grey level 10·i names image i.
+    for i in range(7):
+        _save(tmp_path / f"{i // 3:05d}" / f"{i:05d}.png", (8, 6), 10 * i)
+    (tmp_path / "LICENSE.txt").write_text("not an image")
+    stream = kgan.data.ImageFolderStream(str(tmp_path), 4, batch_size=3, seed=0, workers=1)
+    assert len(stream.files) == 7 and len(stream) == 2  # the partial batch is dropped
+    batches = [stream[i] for i in range(len(stream))]
+    assert all(b.shape == (3, 4, 4, 3) and b.dtype == np.float32 for b in batches)
+    seen = np.round((np.concatenate(batches)[:, 0, 0, 0] + 1) / 2 * 255 / 10).astype(int)
+    assert len(set(seen)) == 6 and set(seen) <= set(range(7))
+    stream.on_epoch_end()
+    again = np.round((np.concatenate([stream[i] for i in range(2)])[:, 0, 0, 0] + 1)
+                     / 2 * 255 / 10).astype(int)
+    assert list(again) != list(seen)  # a new order
+    first = kgan.data.ImageFolderStream(str(tmp_path), 4, batch_size=2, shuffle=False,
+                                        max_images=4, workers=1)
+    assert len(first) == 2
+    np.testing.assert_allclose(first[0][:, 0, 0, 0], np.array([0, 10]) / 255 * 2 - 1, atol=1e-6)
+    with pytest.raises(ValueError, match=r"batch_size must be an integer in \[1, 7\]"):
+        kgan.data.ImageFolderStream(str(tmp_path), 4, batch_size=8)
+    with pytest.raises(ValueError, match="max_images must be a positive integer"):
+        kgan.data.ImageFolderStream(str(tmp_path), 4, max_images=0)
+    with pytest.raises(ValueError, match="Image folder not found"):
+        kgan.data.ImageFolderStream(str(tmp_path / "missing"), 4)
+
+
+def test_image_folder_stream_mirrors_half_the_images(tmp_path):
+    image = np.zeros((4, 4, 3), np.uint8)
+    image[:, 0] = 255  # a white left column
+    for i in range(40):
+        path = tmp_path / f"{i}.png"
+        Image.fromarray(image).save(path)
+    stream = kgan.data.ImageFolderStream(str(tmp_path), 4, batch_size=40, mirror=True, seed=3,
+                                         workers=1)
+    batch = stream[0]
+    flipped = batch[:, 0, -1, 0] > 0
+    np.testing.assert_array_equal(batch[:, 0, 0, 0] > 0, ~flipped)
+    assert 8 < flipped.sum() < 32
+    np.testing.assert_array_equal(stream[0], batch)
+
+
 def _numbered(count, size, offset):
     """Images whose every pixel holds the image's number (offset + i)."""
     return np.arange(offset, offset + count, dtype="float32")[:, None, None, None] * np.ones(

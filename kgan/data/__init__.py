@@ -9,6 +9,7 @@ from kgan.data.images import (
 )
 from kgan.data.mixtures import gaussian_mixture, mixture_modes
 from kgan.data.pipeline import make_dataset
+from kgan.data.streaming import ImageFolderStream
 from kgan.data.tfds import load_tfds
 from kgan.data.translation import (
     condition_digits,
@@ -28,6 +29,7 @@ __all__ = [
     "load_tfds",
     "load_unpaired_folder",
     "UnpairedDataset",
+    "ImageFolderStream",
     "make_dataset",
     "mixture_modes",
     "domain_digits",
