@@ -112,6 +112,31 @@ def save_and_summarize(model, history, train_seconds, out_dir):
     }
 
 
+def translation_schedule(config):
+    """Checks the schedule keys of a real-data translation recipe (pix2pix,
+    CycleGAN: `epochs`, `decay_epochs`, `image_size` crops of `load_size`
+    images) and returns its callbacks: the learning rates constant for
+    `epochs − decay_epochs` epochs, then decayed linearly to zero
+    (`kgan.callbacks.LinearLearningRateDecay`; none if `decay_epochs` is 0).
+    """
+    from kgan.callbacks import LinearLearningRateDecay
+
+    if not 0 <= config["decay_epochs"] <= config["epochs"]:
+        raise ValueError(
+            f"decay_epochs must be in [0, epochs={config['epochs']}]. "
+            f"Received: {config['decay_epochs']}"
+        )
+    if config["load_size"] < config["image_size"]:
+        raise ValueError(
+            f"load_size ({config['load_size']}) must be at least image_size "
+            f"({config['image_size']}): training images are cropped from it."
+        )
+    if not config["decay_epochs"]:
+        return []
+    return [LinearLearningRateDecay(config["epochs"] - config["decay_epochs"],
+                                    config["decay_epochs"])]
+
+
 def training_callbacks(config, grid_labels=None):
     """The callbacks of an image recipe, from its config.
 

@@ -38,6 +38,7 @@ import time
 import keras
 
 import kgan
+import kgan.recipe
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SMOKE_DATA = os.path.join(HERE, "smoke_data", "unpaired")
@@ -89,19 +90,6 @@ def load_domains(config, split):
         ) from error
 
 
-def check_config(config):
-    if not 0 <= config["decay_epochs"] <= config["epochs"]:
-        raise ValueError(
-            f"decay_epochs must be in [0, epochs={config['epochs']}]. "
-            f"Received: {config['decay_epochs']}"
-        )
-    if config["load_size"] < config["image_size"]:
-        raise ValueError(
-            f"load_size ({config['load_size']}) must be at least image_size "
-            f"({config['image_size']}): training images are cropped from it."
-        )
-
-
 def measure(model, test_a, test_b, extractor=None):
     """Cycle L1/PSNR per direction; FID and KID of the translations against the
     other domain's real test images when `extractor` (images → features) is given."""
@@ -115,15 +103,14 @@ def measure(model, test_a, test_b, extractor=None):
         cycle = model.translate(translated, direction=back, batch_size=16)
         scores = {"cycle": kgan.metrics.translation_scores(cycle, source)}
         if extractor is not None:
-            fake, real = extractor(translated), extractor(target)
-            scores["fid"] = kgan.metrics.fid_from_features(fake, real)
-            scores["kid"], scores["kid_std"] = kgan.metrics.kid(fake, real)
+            scores.update(kgan.metrics.FeatureEvaluator(extractor, extractor(target))
+                          .evaluate(translated))
         figures[direction] = scores
     return figures, a_to_b, b_to_a
 
 
 def run(config):
-    check_config(config)
+    callbacks = kgan.recipe.translation_schedule(config)
     keras.utils.set_random_seed(config["seed"])
     # Everything that can fail offline fails before training.
     extractor = (kgan.metrics.FIDInceptionExtractor(weights=config["fid_weights"])
@@ -135,9 +122,6 @@ def run(config):
     data = kgan.data.UnpairedDataset(train_a, train_b, batch_size=config["batch_size"],
                                      crop_size=config["image_size"], seed=config["seed"])
     model = build_model(config, channels=3)
-    constant = config["epochs"] - config["decay_epochs"]
-    callbacks = ([kgan.callbacks.LinearLearningRateDecay(constant, config["decay_epochs"])]
-                 if config["decay_epochs"] else [])
     start = time.time()
     history = model.fit(data, epochs=config["epochs"], callbacks=callbacks,
                         verbose=config["verbose"])

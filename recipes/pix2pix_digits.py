@@ -44,6 +44,25 @@ SMOKE = dict(image_size=16, base_filters=8, max_filters=8, patch_layers=2, epoch
              verbose=0)
 
 
+def build_model(config, source_channels, target_channels):
+    """The compiled Pix2Pix of `config`: a U-Net `source_channels` → `target_channels`
+    at `image_size`², a PatchGAN on their concatenation, and Adam pairs."""
+    size = config["image_size"]
+    generator = kgan.networks.unet_generator(
+        (size, size, source_channels), output_channels=target_channels,
+        base_filters=config["base_filters"], max_filters=config["max_filters"])
+    discriminator = kgan.networks.patchgan_discriminator(
+        (size, size, source_channels + target_channels), base_filters=config["base_filters"],
+        num_layers=config["patch_layers"])
+    model = kgan.models.Pix2Pix(generator, discriminator, l1_weight=config["l1_weight"],
+                                seed=config["seed"])
+    model.compile(
+        g_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
+        d_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
+    )
+    return model
+
+
 def run(config):
     keras.utils.set_random_seed(config["seed"])
     size = config["image_size"]
@@ -52,18 +71,7 @@ def run(config):
         source, target = source[: config["num_train"]], target[: config["num_train"]]
     test_source, test_target, test_labels = kgan.data.paired_digits(config["task"], size, "test")
     channels = target.shape[-1]
-    generator = kgan.networks.unet_generator(
-        (size, size, 1), output_channels=channels, base_filters=config["base_filters"],
-        max_filters=config["max_filters"])
-    discriminator = kgan.networks.patchgan_discriminator(
-        (size, size, 1 + channels), base_filters=config["base_filters"],
-        num_layers=config["patch_layers"])
-    model = kgan.models.Pix2Pix(generator, discriminator, l1_weight=config["l1_weight"],
-                                seed=config["seed"])
-    model.compile(
-        g_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
-        d_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
-    )
+    model = build_model(config, 1, channels)
     start = time.time()
     history = model.fit(source, target, batch_size=config["batch_size"], epochs=config["epochs"],
                         verbose=config["verbose"])

@@ -158,10 +158,10 @@ def fake_batches(model, count, psi, batch_size=250):
 
 
 def feature_scores(extractor, reference_features, batches):
+    """FID and KID of every image in `batches` against the reference features."""
     fake = np.concatenate([extractor(np.clip(batch, -1, 1)) for batch in batches])
-    kid_mean, kid_std = kgan.metrics.kid(fake, reference_features)
-    return {"fid": kgan.metrics.fid_from_features(fake, reference_features),
-            "kid": kid_mean, "kid_std": kid_std, "num_samples": len(fake)}
+    evaluator = kgan.metrics.FeatureEvaluator(extractor, reference_features)
+    return {**evaluator.evaluate_features(fake), "num_samples": len(fake)}
 
 
 def run(config):

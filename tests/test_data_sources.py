@@ -121,6 +121,24 @@ def test_unpaired_dataset_repairs_every_epoch_and_drops_no_image():
     assert pairs[0] != pairs[1]
 
 
+def test_paired_dataset_crops_and_flips_source_and_target_alike():
+    ramp = np.tile(np.arange(6, dtype="float32")[None, :, None], (6, 1, 1))
+    source = np.stack([ramp + 10 * i for i in range(32)])  # image i: columns 10i .. 10i+5
+    target = np.repeat(source, 3, axis=-1) + 0.5  # RGB targets, the same geometry
+    data = kgan.data.PairedDataset(source, target, batch_size=16, crop_size=4, seed=0, workers=1)
+    assert len(data) == 2
+    batches = [data[i] for i in range(2)]
+    x = np.concatenate([b[0] for b in batches])
+    y = np.concatenate([b[1] for b in batches])
+    assert x.shape == (32, 4, 4, 1) and y.shape == (32, 4, 4, 3)
+    np.testing.assert_array_equal(y, np.repeat(x, 3, axis=-1) + 0.5)  # one crop per pair
+    assert sorted((x[:, 0, :, 0].min(axis=1) // 10).astype(int)) == list(range(32))
+    flipped = x[:, 0, 0, 0] > x[:, 0, -1, 0]
+    assert 4 < flipped.sum() < 28
+    with pytest.raises(ValueError, match="same number of images of one height and width"):
+        kgan.data.PairedDataset(source, target[:5])
+
+
 def test_unpaired_dataset_jitter_crops_and_flips():
     ramp = np.tile(np.arange(6, dtype="float32")[None, :, None], (6, 1, 1))  # value = column
     a = np.stack([ramp] * 64)

@@ -7,6 +7,7 @@ from kgan.data.images import (
     load_paired_folder,
     load_unpaired_folder,
 )
+from kgan.data.jitter import PairedDataset, UnpairedDataset
 from kgan.data.mixtures import gaussian_mixture, mixture_modes
 from kgan.data.pipeline import make_dataset
 from kgan.data.streaming import ImageFolderStream
@@ -18,7 +19,6 @@ from kgan.data.translation import (
     style_digits,
     unpaired_digits,
 )
-from kgan.data.unpaired import UnpairedDataset
 
 __all__ = [
     "gaussian_mixture",
@@ -29,6 +29,7 @@ __all__ = [
     "load_tfds",
     "load_unpaired_folder",
     "UnpairedDataset",
+    "PairedDataset",
     "ImageFolderStream",
     "make_dataset",
     "mixture_modes",
