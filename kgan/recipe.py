@@ -113,9 +113,9 @@ def save_and_summarize(model, history, train_seconds, out_dir):
 
 
 def translation_schedule(config):
-    """Checks the schedule keys of a real-data translation recipe (pix2pix,
-    CycleGAN: `epochs`, `decay_epochs`, `image_size` crops of `load_size`
-    images) and returns its callbacks: the learning rates constant for
+    """Checks the schedule keys of a real-data translation recipe (`epochs`,
+    `decay_epochs` and, where it has `load_size`, that its `image_size` crops
+    fit in `load_size` images) and returns its callbacks: the learning rates constant for
     `epochs − decay_epochs` epochs, then decayed linearly to zero
     (`kgan.callbacks.LinearLearningRateDecay`; none if `decay_epochs` is 0).
     """
@@ -126,7 +126,7 @@ def translation_schedule(config):
             f"decay_epochs must be in [0, epochs={config['epochs']}]. "
             f"Received: {config['decay_epochs']}"
         )
-    if config["load_size"] < config["image_size"]:
+    if "load_size" in config and config["load_size"] < config["image_size"]:
         raise ValueError(
             f"load_size ({config['load_size']}) must be at least image_size "
             f"({config['image_size']}): training images are cropped from it."

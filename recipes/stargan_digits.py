@@ -78,21 +78,16 @@ def domain_index(attributes):
     return (attributes @ weights).astype("int32")
 
 
-def run(config):
-    keras.utils.set_random_seed(config["seed"])
-    size = config["image_size"]
-    names = tuple(config["attributes"])
-    images, attributes, labels = kgan.data.domain_digits(size, split="train", seed=config["seed"],
-                                                         attributes=names)
-    if config["num_train"]:
-        images, attributes, labels = (
-            array[: config["num_train"]] for array in (images, attributes, labels))
+def build_model(config, image_shape, num_attributes):
+    """The compiled StarGAN of `config` for images `image_shape` and
+    `num_attributes` binary attributes: a ResNet generator with the target
+    tiled as channels (zero padding), the StarGAN critic, Adam(lr, 0.5, 0.999)."""
     generator = kgan.networks.resnet_generator(
-        (size, size, 1), base_filters=config["base_filters"], num_blocks=config["num_blocks"],
+        image_shape, base_filters=config["base_filters"], num_blocks=config["num_blocks"],
         num_downsamples=config["num_downsamples"], normalization=config["normalization"],
-        condition_dim=len(names), padding="zero")
+        condition_dim=num_attributes, padding="zero")
     critic = kgan.networks.stargan_discriminator(
-        (size, size, 1), len(names), base_filters=config["base_filters"],
+        image_shape, num_attributes, base_filters=config["base_filters"],
         num_layers=config["critic_layers"])
     model = kgan.models.StarGAN(
         generator, critic, domain_weight=config["domain_weight"],
@@ -103,6 +98,19 @@ def run(config):
         g_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=0.5, beta_2=0.999),
         d_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=0.5, beta_2=0.999),
     )
+    return model
+
+
+def run(config):
+    keras.utils.set_random_seed(config["seed"])
+    size = config["image_size"]
+    names = tuple(config["attributes"])
+    images, attributes, labels = kgan.data.domain_digits(size, split="train", seed=config["seed"],
+                                                         attributes=names)
+    if config["num_train"]:
+        images, attributes, labels = (
+            array[: config["num_train"]] for array in (images, attributes, labels))
+    model = build_model(config, (size, size, 1), len(names))
     start = time.time()
     history = model.fit(images, attributes, batch_size=config["batch_size"],
                         epochs=config["epochs"], verbose=config["verbose"])

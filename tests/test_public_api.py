@@ -25,7 +25,7 @@ EXPECTED = {
     "kgan.data": ["gaussian_mixture", "images_from_array", "load_digits", "load_image_folder",
                   "load_paired_folder", "load_tfds", "load_unpaired_folder", "make_dataset",
                   "mixture_modes", "domain_digits", "paired_digits", "unpaired_digits",
-                  "condition_digits", "style_digits", "UnpairedDataset", "ImageFolderStream", "PairedDataset"],
+                  "condition_digits", "style_digits", "UnpairedDataset", "ImageFolderStream", "PairedDataset", "load_celeba_folder"],
     "kgan.metrics": ["DigitsEvaluator", "DigitsFeatureExtractor", "FeatureEvaluator",
                      "FeatureStatistics", "digits_features", "feature_statistics",
                      "fid_from_features", "frechet_distance", "inception_score", "ink_colour_accuracy", "kid",

@@ -1,5 +1,6 @@
 """Data: the bundled offline digits, 2-D mixtures, image arrays and folders."""
 
+from kgan.data.celeba import load_celeba_folder
 from kgan.data.digits import load_digits
 from kgan.data.images import (
     images_from_array,
@@ -30,6 +31,7 @@ __all__ = [
     "load_unpaired_folder",
     "UnpairedDataset",
     "PairedDataset",
+    "load_celeba_folder",
     "ImageFolderStream",
     "make_dataset",
     "mixture_modes",
