@@ -65,6 +65,7 @@ CONFIG = dict(
     identity_weight=0.0,  # the paper has none (stargan_digits needed it, see its recipe)
     gp_weight=10.0,
     d_steps=5,
+    ema_decay=None,  # the paper keeps no generator EMA
     batch_size=16,
     epochs=16,
     decay_epochs=8,  # the last decay_epochs epochs decay the learning rates to zero

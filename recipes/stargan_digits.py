@@ -52,6 +52,7 @@ CONFIG = dict(
     identity_weight=5.0,  # not in the paper; without it own-domain translations lost the digit
     gp_weight=10.0,
     d_steps=2,
+    ema_decay=None,  # per-step decay of a generator EMA that `translate` then uses; None: none
     batch_size=32,
     epochs=28,
     learning_rate=3e-4,
@@ -93,7 +94,7 @@ def build_model(config, image_shape, num_attributes):
         generator, critic, domain_weight=config["domain_weight"],
         reconstruction_weight=config["reconstruction_weight"],
         identity_weight=config["identity_weight"], gp_weight=config["gp_weight"],
-        d_steps=config["d_steps"], seed=config["seed"])
+        d_steps=config["d_steps"], ema_decay=config["ema_decay"], seed=config["seed"])
     model.compile(
         g_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=0.5, beta_2=0.999),
         d_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=0.5, beta_2=0.999),
