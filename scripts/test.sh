@@ -11,9 +11,9 @@ bash scripts/bootstrap.sh || exit 1
 export TF_CPP_MIN_LOG_LEVEL=3
 # JAX runs with XLA's LLVM optimisation off: it compiles hundreds of small programs per run,
 # and at level 0 they compile in a third of the time (code generation only, same numerics;
-# a StyleGAN2 recipe smoke run 120 s -> 69 s, the JAX suite 18:37 -> 15:23 on 2 cores).
-# JAX's alone: the one TensorFlow run with it took 8:55 against 5:55 without (one run each,
-# not isolated). A caller's XLA_FLAGS, when set, are used as given on every backend.
+# a StyleGAN2 recipe smoke run 120 s -> 69 s, the JAX suite 18:37 -> 13:14-15:23 on 2 cores).
+# JAX's alone: TensorFlow gained nothing from it (8:55 with, 8:30 without, on the same machine).
+# A caller's XLA_FLAGS, when set, are used as given on every backend.
 fast_compile="${XLA_FLAGS:---xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true}"
 status=0
 echo "== ruff"
