@@ -26,6 +26,7 @@ _STYLEGAN2 = kgan.recipe.load_recipe("stylegan2_digits", os.path.dirname(__file_
 CONFIG = {
     **{key: value for key, value in _STYLEGAN2.CONFIG.items() if key != "pl_weight"},
     "epochs": 20,
+    "d_steps": 1,  # discriminator steps per generator step (2: see recipes/README.md)
     "out_dir": "runs/stylegan_digits",
 }
 SMOKE = dict(_STYLEGAN2.SMOKE)
@@ -45,6 +46,7 @@ def build_model(config):
         kgan.networks.stylegan2_discriminator(shape, config["channel_base"], config["channel_max"]),
         mix_prob=config["mix_prob"],
         r1_gamma=config["r1_gamma"],
+        d_steps=config["d_steps"],
         ema_half_life_images=config["ema_half_life_images"],
         seed=config["seed"],
     )

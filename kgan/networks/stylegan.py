@@ -135,7 +135,7 @@ def stylegan_synthesis(w_dim, image_shape=(32, 32, 1), channel_base=16384, chann
                        name="synthesis"):
     """StyleGAN's synthesis network: a learned constant, AdaIN and noise at every layer.
 
-    At 4×4: constant → noise → AdaIN(w₀) → conv 3×3 → noise → leaky ReLU →
+    At 4×4: constant → noise → leaky ReLU → AdaIN(w₀) → conv 3×3 → noise → leaky ReLU →
     AdaIN(w₁). Then per resolution 8, 16, ...: FIR upsampling (`Resample2D`,
     [1, 3, 3, 1]) → conv 3×3 → noise → leaky ReLU → AdaIN(w) → conv 3×3 →
     noise → leaky ReLU → AdaIN(w); finally a 1×1 toRGB convolution (linear
@@ -170,8 +170,7 @@ def stylegan_synthesis(w_dim, image_shape=(32, 32, 1), channel_base=16384, chann
     def epilogue(h, tag):
         nonlocal index
         h = NoiseInjection(name=f"noise_{tag}")(h)
-        if tag != "4_const":
-            h = keras.layers.LeakyReLU(0.2)(h)
+        h = keras.layers.LeakyReLU(0.2)(h)
         h = AdaptiveInstanceNormalization(name=f"adain_{tag}")(
             [h, StyleSelect(index, name=f"w_{tag}")(ws)]
         )
