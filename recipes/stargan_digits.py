@@ -55,6 +55,7 @@ CONFIG = dict(
     ema_decay=None,  # per-step decay of a generator EMA that `translate` then uses; None: none
     batch_size=32,
     epochs=28,
+    decay_epochs=0,  # the last decay_epochs epochs decay the learning rates to zero
     learning_rate=3e-4,
     num_train=0,
     probe_epochs=8,
@@ -114,7 +115,8 @@ def run(config):
     model = build_model(config, (size, size, 1), len(names))
     start = time.time()
     history = model.fit(images, attributes, batch_size=config["batch_size"],
-                        epochs=config["epochs"], verbose=config["verbose"])
+                        epochs=config["epochs"], callbacks=kgan.recipe.translation_schedule(config),
+                        verbose=config["verbose"])
     train_seconds = time.time() - start
     summary = kgan.recipe.save_and_summarize(model, history, train_seconds, config["out_dir"])
     return {**summary, **measure(model, config)}
