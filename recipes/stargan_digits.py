@@ -25,7 +25,8 @@ translated to a random domain other than its own:
 - the reconstruction L1 and PSNR of translating back to the source domain.
 
 Departures from the paper's schedule, for a CPU: two critic steps per
-generator step and lr 3e-4 (the paper: five and 1e-4).
+generator step, lr 3e-4 and no learning-rate decay by default (the paper:
+five, 1e-4, decayed linearly over the second half: `--set decay_epochs=14`).
 
     python recipes/stargan_digits.py [--set key=value ...]
     python recipes/stargan_digits.py --set 'attributes=["thick", "inverted"]'
