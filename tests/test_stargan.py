@@ -1,10 +1,12 @@
-"""StarGAN: the model contract on two attributes, the domain loss, bad input."""
+"""StarGAN: the model contract on two attributes, the domain loss, the domain digits and the
+recipe's measurements, bad input."""
 
 import keras
 import numpy as np
 import pytest
 
 import kgan
+from kgan.recipe import load_recipe
 from tests.model_checks import check_model_contract
 
 
@@ -66,6 +68,11 @@ def test_domain_digits():
     np.testing.assert_allclose(images[thick & slanted],
                                kgan.data.translation.slant(
                                    kgan.data.translation.thicken(plain[thick & slanted])))
+    np.testing.assert_array_equal(kgan.data.render_domains(plain, attributes), images)
+    with pytest.raises(ValueError, match="domains must have shape"):
+        kgan.data.render_domains(plain, attributes[:, :1])
+    with pytest.raises(ValueError, match="domains must hold 0 or 1"):
+        kgan.data.render_domains(plain, attributes * 0.5)
     inverted_images, inverted, _ = kgan.data.domain_digits(
         image_size=16, split="test", attributes=("inverted",))
     flipped = inverted[:, 0] == 1
@@ -75,6 +82,33 @@ def test_domain_digits():
         kgan.data.domain_digits(attributes=("thick", "bold"))
     with pytest.raises(ValueError, match="distinct names"):
         kgan.data.domain_digits(attributes=("thick", "thick"))
+
+
+class _PerfectTranslator:
+    """Translates a rendered test digit into its true rendering in any domain."""
+
+    def __init__(self, size):
+        plain, _ = kgan.data.load_digits(image_size=size, split="test")
+        self.plain = {}
+        for code in ((0, 0), (0, 1), (1, 0), (1, 1)):
+            rendered = kgan.data.render_domains(plain, np.tile([code], (len(plain), 1)))
+            self.plain.update({image.tobytes(): digit for image, digit in zip(rendered, plain)})
+
+    def translate(self, images, targets):
+        plain = np.stack([self.plain[image.tobytes()] for image in np.asarray(images, "float32")])
+        return kgan.data.render_domains(plain, targets)
+
+
+def test_recipe_measure_scores_a_perfect_translator_at_its_ceiling(tmp_path):
+    recipe = load_recipe("stargan_digits")
+    config = {**recipe.CONFIG, "probe_epochs": 1, "out_dir": str(tmp_path)}
+    scores = recipe.measure(_PerfectTranslator(config["image_size"]), config)
+    num_test = len(kgan.data.load_digits(image_size=config["image_size"], split="test")[0])
+    assert scores["num_translations"] == 3 * num_test  # every test digit into 3 other domains
+    assert scores["digit_accuracy"] == scores["digit_accuracy_on_targets"]
+    assert scores["targets"]["l1"] == 0.0 and scores["reconstruction"]["l1"] == 0.0
+    assert scores["inputs_to_targets"]["l1"] > 0.1
+    assert set(scores["digit_probe_accuracy_by_change"]) == {"thick", "slant", "thick+slant"}
 
 
 def test_bad_input():

@@ -17,6 +17,7 @@ from kgan.data.translation import (
     condition_digits,
     domain_digits,
     paired_digits,
+    render_domains,
     style_digits,
     unpaired_digits,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "make_dataset",
     "mixture_modes",
     "domain_digits",
+    "render_domains",
     "paired_digits",
     "unpaired_digits",
     "condition_digits",

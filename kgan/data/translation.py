@@ -152,16 +152,68 @@ def unpaired_digits(image_size=32, split="train", seed=0):
 DOMAIN_ATTRIBUTES = ("thick", "slant", "inverted")
 
 
+def _check_domain_attributes(attributes):
+    attributes = tuple(attributes)
+    if not attributes or len(set(attributes)) != len(attributes) or not set(attributes) <= set(
+        DOMAIN_ATTRIBUTES
+    ):
+        raise ValueError(
+            f"attributes must be distinct names from {DOMAIN_ATTRIBUTES}. "
+            f"Received: attributes={attributes!r}"
+        )
+    return attributes
+
+
+def render_domains(digits, domains, attributes=("thick", "slant")):
+    """Digits as drawn, each rendered in its row of `domains`.
+
+    Applies the attributes set in each row in the order of `DOMAIN_ATTRIBUTES`:
+    "thick" `thicken`, "slant" `slant` (italic), "inverted" negates the grey
+    levels. `domain_digits` draws its images with it; a translation's true
+    rendering is `render_domains(plain_digits, target_domains)`.
+
+    Args:
+        digits: float32 `(n, s, s, 1)` in [-1, 1], as `load_digits` gives them.
+        domains: `(n, K)` in {0, 1}; column k is `attributes[k]`.
+        attributes: distinct names from `DOMAIN_ATTRIBUTES`, default `("thick", "slant")`.
+
+    Returns:
+        float32 `(n, s, s, 1)` in [-1, 1].
+
+    Example:
+        >>> digits, _ = kgan.data.load_digits(image_size=16, split="test")
+        >>> thick = kgan.data.render_domains(digits, np.tile([[1, 0]], (len(digits), 1)))
+    """
+    attributes = _check_domain_attributes(attributes)
+    images = np.array(digits, "float32")
+    domains = np.asarray(domains)
+    if domains.shape != (len(images), len(attributes)):
+        raise ValueError(
+            f"domains must have shape (num_digits, num_attributes) = ({len(images)}, "
+            f"{len(attributes)}). Received: domains.shape={domains.shape}"
+        )
+    if not np.isin(domains, (0, 1)).all():
+        raise ValueError(f"domains must hold 0 or 1. Received values {np.unique(domains)}")
+    transforms = {"thick": thicken, "slant": slant, "inverted": lambda x: -x}
+    for name in DOMAIN_ATTRIBUTES:
+        if name not in attributes:
+            continue
+        chosen = domains[:, attributes.index(name)] == 1
+        if chosen.any():
+            images[chosen] = transforms[name](images[chosen])
+    return images
+
+
 def domain_digits(image_size=32, split="train", seed=0, attributes=("thick", "slant")):
     """A multi-domain task: binary attributes drawn at random per image.
 
     Each image gets each of `attributes` with probability ½ (seed `seed`, the
-    2^K domains equally likely), applied in the order of `DOMAIN_ATTRIBUTES`:
-    "thick" applies `thicken`, "slant" `slant` (italic), "inverted" negates the
-    grey levels (a global polarity flip: with instance normalisation, which
-    makes the features of −x the negation of those of x, StarGAN learned to
-    keep the digit in either the polarity-keeping or the polarity-flipping
-    translations, not both; see recipes/README.md).
+    2^K domains equally likely) and is rendered by `render_domains`: "thick"
+    thickens the strokes, "slant" slants them, "inverted" flips the polarity
+    (a global flip: with instance normalisation, which makes the features of
+    −x the negation of those of x, StarGAN learned to keep the digit in either
+    the polarity-keeping or the polarity-flipping translations, not both; see
+    recipes/README.md). Row i is digit i of `load_digits(image_size, split)`.
 
     Args:
         image_size: int ≥ 8, default 32.
@@ -176,24 +228,11 @@ def domain_digits(image_size=32, split="train", seed=0, attributes=("thick", "sl
     Example:
         >>> images, attributes, labels = kgan.data.domain_digits(image_size=16)
     """
-    attributes = tuple(attributes)
-    if not attributes or len(set(attributes)) != len(attributes) or not set(attributes) <= set(
-        DOMAIN_ATTRIBUTES
-    ):
-        raise ValueError(
-            f"attributes must be distinct names from {DOMAIN_ATTRIBUTES}. "
-            f"Received: attributes={attributes!r}"
-        )
+    attributes = _check_domain_attributes(attributes)
     digits, labels = load_digits(image_size=image_size, split=split)
     drawn = np.random.default_rng(seed).integers(0, 2, (len(digits), len(attributes)))
     drawn = drawn.astype("float32")
-    transforms = {"thick": thicken, "slant": slant, "inverted": lambda x: -x}
-    images = digits.copy()
-    for name in DOMAIN_ATTRIBUTES:
-        if name in attributes:
-            chosen = drawn[:, attributes.index(name)] == 1
-            images[chosen] = transforms[name](images[chosen])
-    return images, drawn, labels
+    return render_domains(digits, drawn, attributes), drawn, labels
 
 
 GLYPH_STYLES = ("thick", "thin", "slant", "inverted", "outline")
