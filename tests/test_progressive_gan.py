@@ -61,6 +61,16 @@ def test_real_images_fade_like_the_generator(untrained):
                                atol=1e-6)
 
 
+def test_critic_at_its_final_level_inside_a_functional_model(untrained):
+    """StyleGAN v1's discriminator (recipes/stylegan_digits.py): symbolic call, unknown batch."""
+    _, d = untrained
+    images = keras.Input((8, 8, 1))
+    wrapped = keras.Model(images, d(images))
+    assert tuple(wrapped.output.shape) == (None, 1)
+    x = np.random.default_rng(0).normal(size=(4, 8, 8, 1)).astype("float32")
+    np.testing.assert_allclose(numpy(wrapped(x)), numpy(d(x)), rtol=1e-6)
+
+
 def test_drift_penalty():
     logits = np.array([[1.0], [-2.0], [3.0]], "float32")
     assert float(numpy(kgan.losses.drift_penalty(logits))) == pytest.approx((1 + 4 + 9) / 3)

@@ -291,5 +291,10 @@ class ProgressiveDiscriminator(_Progressive):
                 h = block(h, training=training)
         return self.blocks[0](h, training=training)
 
+    def compute_output_shape(self, input_shape):
+        # Symbolic calls (a functional model around the critic) cannot trace the
+        # minibatch stddev's reshape of an unknown batch size on JAX.
+        return (input_shape[0], 1)
+
     def get_config(self):
         return {**super().get_config(), "group_size": self.group_size}

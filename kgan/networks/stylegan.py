@@ -303,8 +303,9 @@ def stylegan2_discriminator(image_shape=(32, 32, 1), channel_base=16384, channel
     residual block: `(conv3×3 → FIR downsample → conv3×3 + downsample → 1×1
     conv) / √2`; at 4×4 `MinibatchStdDev` → conv 3×3 → dense → dense(1).
     Equalised learning rate, leaky ReLU (0.2), no normalisation (R1 needs a
-    per-sample discriminator). Used for StyleGAN too (the paper used
-    ProgressiveGAN's; this one trains better at a fixed resolution).
+    per-sample discriminator). StyleGAN (v1) used ProgressiveGAN's
+    (`kgan.networks.ProgressiveDiscriminator` at its final level), which
+    trained v1 better on the digits (see recipes/README.md, `stylegan_digits`).
 
     Args:
         image_shape: `(size, size, channels)`, size a power of 2 ≥ 8. Default `(32, 32, 1)`.
