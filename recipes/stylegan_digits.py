@@ -3,7 +3,7 @@
 Trains `kgan.models.StyleGAN` (8-layer mapping network, synthesis with a
 learned constant, AdaIN and per-pixel noise at every layer, FIR upsampling,
 style mixing, R1 in every discriminator step, tracked average w, generator
-EMA) against the paper's discriminator, ProgressiveGAN's at its final
+EMA; two discriminator steps per generator step) against the paper's discriminator, ProgressiveGAN's at its final
 resolution (`--set discriminator=residual`: StyleGAN2's residual one), on the
 8×8 digits upsampled to 32×32. Writes `out_dir/samples.png` (ψ = 1) and `out_dir/samples_psi0.5.png`,
 saves `out_dir/model.keras` and prints the same figures as `stylegan2_digits`
@@ -29,7 +29,7 @@ _STYLEGAN2 = kgan.recipe.load_recipe("stylegan2_digits", os.path.dirname(__file_
 CONFIG = {
     **{key: value for key, value in _STYLEGAN2.CONFIG.items() if key != "pl_weight"},
     "epochs": 20,
-    "d_steps": 1,  # discriminator steps per generator step (2: see recipes/README.md)
+    "d_steps": 2,  # discriminator steps per generator step (1: see recipes/README.md)
     "discriminator": "progressive",  # the paper's (ProgressiveGAN's), or "residual" (StyleGAN2's)
     "out_dir": "runs/stylegan_digits",
 }
