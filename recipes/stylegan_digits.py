@@ -3,10 +3,12 @@
 Trains `kgan.models.StyleGAN` (8-layer mapping network, synthesis with a
 learned constant, AdaIN and per-pixel noise at every layer, FIR upsampling,
 style mixing, R1 in every discriminator step, tracked average w, generator
-EMA; two discriminator steps per generator step) against the paper's discriminator, ProgressiveGAN's at its final
-resolution (`--set discriminator=residual`: StyleGAN2's residual one), on the
-8×8 digits upsampled to 32×32. Writes `out_dir/samples.png` (ψ = 1) and `out_dir/samples_psi0.5.png`,
-saves `out_dir/model.keras` and prints the same figures as `stylegan2_digits`
+EMA; two discriminator steps per generator step) against the paper's
+discriminator, ProgressiveGAN's at its final resolution (`--set
+discriminator=residual`: StyleGAN2's residual one), on the 8×8 digits
+upsampled to 32×32. Writes `out_dir/samples.png` (ψ = 1) and
+`out_dir/samples_psi0.5.png`, saves `out_dir/model.keras` and prints the
+same figures as `stylegan2_digits`
 (`kgan.metrics.DigitsEvaluator` on `num_eval_samples` samples with the
 shipped classifier's per-class shares, at ψ = 1 and at every ψ in `psis`).
 
