@@ -41,7 +41,7 @@ PATCH = 2  # 5×5 patches
 
 def load_or_train(path, train_epochs):
     if os.path.exists(path):
-        return keras.saving.load_model(path)
+        return kgan.saving.load_model(path)
     if not train_epochs:
         raise SystemExit(
             f"No StyleGAN2 model at {path}. Train one with recipes/stylegan2_digits.py "
@@ -52,7 +52,7 @@ def load_or_train(path, train_epochs):
     config = with_overrides({**recipe.CONFIG, "verbose": 2, "num_eval_samples": 200},
                             [f"epochs={train_epochs}", f"out_dir={os.path.dirname(path)}"])
     recipe.run(config)
-    return keras.saving.load_model(path)
+    return kgan.saving.load_model(path)
 
 
 def pick_drag(image, rng, low=3.0, high=8.0):

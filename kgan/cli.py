@@ -4,13 +4,14 @@
     kgan train [dcgan_digits] [--backend jax] [--smoke] [--set epochs=5 ...]
     kgan sample runs/dcgan_digits/model.keras --num 64 --out grid.png [--seed 0]
     kgan evaluate runs/dcgan_digits/model.keras [--num 1000]
-    kgan export runs/dcgan_digits/model.keras exported/dcgan
+    kgan export runs/dcgan_digits/model.keras exported/dcgan/1 [--overwrite]
 
 Also `python -m kgan.cli ...`. Every command takes `--backend`
 (tensorflow, jax or torch; default: `KERAS_BACKEND` or Keras' configured one).
 Keras fixes its backend when it is first imported, so a `--backend` other than
 the current one re-runs the command in a fresh interpreter with
-`KERAS_BACKEND` set.
+`KERAS_BACKEND` set. TensorFlow's C++ log lines (cuInit, oneDNN, grappler)
+are hidden unless `--verbose` is given (`kgan.utils.native_logs`).
 """
 
 import argparse
@@ -21,6 +22,9 @@ import subprocess
 import sys
 
 import numpy as np
+
+from kgan.utils.native_logs import quiet_native_logs
+from kgan.utils.validation import check_int
 
 BACKENDS = ("tensorflow", "jax", "torch")
 DEFAULT_RECIPE = "dcgan_digits"  # the README's demo
@@ -33,15 +37,13 @@ def _current_backend():
 
 
 def _load_model(args):
-    import keras
+    from kgan.saving import ModelFileError, load_model
 
-    import kgan  # noqa: F401  (registers kgan's serialisable classes)
-
-    path = args.model
-    if not os.path.isfile(path):
-        args.parser.error(f"model file not found: {path!r}")
-    # compile=False: sampling, scoring and export need no optimizer state.
-    return keras.saving.load_model(path, compile=False)
+    try:
+        # compile=False: sampling, scoring and export need no optimizer state.
+        return load_model(args.model, compile=False)
+    except ModelFileError as error:
+        args.parser.error(str(error))
 
 
 def _require_generator(model, args):
@@ -100,18 +102,33 @@ def cmd_recipes(args):
 
 
 def cmd_train(args):
-    from kgan.recipe import load_recipe, to_json, with_overrides
+    from kgan.recipe import load_recipe, recipe_defaults, to_json, with_overrides
 
     try:
         recipe = load_recipe(args.recipe)
     except (ValueError, FileNotFoundError) as error:
         args.parser.error(str(error))
-    defaults = {**recipe.CONFIG, **(recipe.SMOKE if args.smoke else {})}
     try:
-        config = with_overrides(defaults, args.overrides)
+        config = with_overrides(recipe_defaults(recipe, smoke=args.smoke), args.overrides)
     except ValueError as error:
         args.parser.error(str(error))
+    _choose_torch_threads(args)
     print(to_json(recipe.run(config)))
+
+
+def _choose_torch_threads(args):
+    """Torch on CPU: one thread unless --torch-threads or OMP_NUM_THREADS says
+    otherwise: on a few busy cores torch's default (a thread a core) runs small
+    networks several times slower (README, "torch on CPU")."""
+    if args.torch_threads is not None and args.torch_threads < 0:
+        args.parser.error(f"--torch-threads must be ≥ 0. Received: {args.torch_threads}")
+    threads = args.torch_threads
+    if threads is None:
+        threads = 0 if "OMP_NUM_THREADS" in os.environ else 1
+    if threads and _current_backend() == "torch":
+        from kgan.backend.torch import set_cpu_threads
+
+        set_cpu_threads(threads)
 
 
 def cmd_sample(args):
@@ -145,6 +162,11 @@ def cmd_evaluate(args):
     result = {"model": args.model, "class": type(model).__name__, "num_samples": args.num,
               "sample_shape": list(shape)}
     if len(shape) == 3 and shape[0] == shape[1] and shape[2] == 1:
+        from kgan.metrics.digits import MIN_SAMPLES
+
+        if args.num < MIN_SAMPLES:
+            args.parser.error(f"--num must be ≥ {MIN_SAMPLES} for the digits metrics. "
+                              f"Received: --num {args.num}")
         evaluator = kgan.metrics.DigitsEvaluator(image_size=shape[0])
         result["digits"] = evaluator.evaluate(samples, labels)
         result["digits_real_floor"] = evaluator.real_floor()
@@ -169,16 +191,21 @@ def cmd_export(args):
         from kgan.export import export_saved_model
     except ImportError as error:
         args.parser.error(f"kgan.export is not available: {error}")
-    export_saved_model(model, args.out_dir)
+    try:
+        export_saved_model(model, args.out_dir, overwrite=args.overwrite)
+    except FileExistsError as error:
+        args.parser.error(str(error))
     print(json.dumps({"saved_model": args.out_dir}))
 
 
 # ------------------------------------------------------------------ parser
 def _positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be ≥ 1. Received: {text}")
-    return value
+    """argparse type of a count: `check_int`'s rule, reported as a usage error."""
+    value = int(text)  # argparse reports text that is no integer itself
+    try:
+        return check_int(value, "count")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser():
@@ -188,6 +215,8 @@ def build_parser():
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--backend", choices=BACKENDS,
                         help="Keras backend (default: KERAS_BACKEND or Keras' configured one)")
+    common.add_argument("--verbose", action="store_true",
+                        help="also show TensorFlow's C++ log lines (hidden by default)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     recipes = commands.add_parser(
@@ -205,7 +234,11 @@ def build_parser():
     train.add_argument("--set", dest="overrides", action="append", default=[],
                        metavar="KEY=VALUE", help="override a config default (repeatable)")
     train.add_argument("--smoke", action="store_true",
-                       help="apply the recipe's SMOKE overrides first (a run of seconds)")
+                       help="apply the recipe's SMOKE overrides first (a run of seconds); "
+                            "its files go to <out_dir>/smoke, not over a full run's")
+    train.add_argument("--torch-threads", type=int, metavar="N",
+                       help="torch backend: CPU threads (default 1, or torch's own choice "
+                            "when OMP_NUM_THREADS is set; 0: torch's own choice)")
     train.set_defaults(run=cmd_train, parser=train)
 
     sample = commands.add_parser(
@@ -241,7 +274,12 @@ def build_parser():
         description="Writes a SavedModel with serving signatures (kgan.export."
                     "export_saved_model); needs TensorFlow, works from any backend.")
     export.add_argument("model", help="a .keras file saved by a kgan model")
-    export.add_argument("out_dir", help="output directory of the SavedModel")
+    export.add_argument("out_dir", help="output directory of the SavedModel: new or empty "
+                                        "(TF Serving's layout: BASE/VERSION, e.g. export/dcgan/1)")
+    export.add_argument("--overwrite", action="store_true",
+                        help="replace the SavedModel in out_dir (without it, an out_dir that "
+                             "holds files is refused; to serve a new model, export to the next "
+                             "version number instead)")
     export.set_defaults(run=cmd_export, parser=export)
     return parser
 
@@ -250,6 +288,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.verbose:
+        quiet_native_logs()
     if args.backend and args.backend != _current_backend():
         env = {**os.environ, "KERAS_BACKEND": args.backend}
         return subprocess.run([sys.executable, "-m", "kgan.cli", *argv], env=env).returncode

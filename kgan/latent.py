@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from kgan.utils.validation import check_int
+
 
 def slerp(z0, z1, t):
     """Spherical interpolation between latents.
@@ -46,8 +48,7 @@ def interpolate(z0, z1, steps, method="slerp"):
     Returns:
         float32 `(steps, latent_dim)`.
     """
-    if not isinstance(steps, int) or steps < 2:
-        raise ValueError(f"steps must be an integer ≥ 2. Received: steps={steps!r}")
+    check_int(steps, "steps", minimum=2)
     t = np.linspace(0.0, 1.0, steps)
     if method == "slerp":
         return slerp(z0, z1, t)

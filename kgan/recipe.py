@@ -19,7 +19,26 @@ import argparse
 import ast
 import importlib.util
 import json
+import math
 import os
+
+from kgan.utils.validation import check_int
+
+# Config keys that recipes share and that count something, with their least
+# value, checked before a run starts (None, where a recipe defaults to it, passes).
+# num_eval_samples: kgan.metrics.digits.MIN_SAMPLES, the digits metrics' least.
+MINIMUMS = {"epochs": 1, "steps": 1, "batch_size": 1, "num_eval_samples": 10}
+
+
+def _invalid(key, text, expectation):
+    return ValueError(f"{key} must be {expectation}. Received: {key}={text!r}")
+
+
+def _parse_json(key, text, expectation):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise _invalid(key, text, expectation) from None
 
 
 def _coerce(key, text, default):
@@ -28,25 +47,39 @@ def _coerce(key, text, default):
             return True
         if text.lower() in ("0", "false", "no"):
             return False
-        raise ValueError(f"{key} must be true or false. Received: {text!r}")
+        raise _invalid(key, text, "true or false")
     if default is None:
-        return json.loads(text) if text[:1] in "[{0123456789-" else text
+        if text and text[0] in "[{0123456789-":
+            return _parse_json(key, text, "a number or JSON, or text not starting with one")
+        return text
     if isinstance(default, (list, tuple)):
-        value = json.loads(text)
+        value = _parse_json(key, text, "a JSON list")
         if not isinstance(value, list):
-            raise ValueError(f"{key} must be a JSON list. Received: {text!r}")
+            raise _invalid(key, text, "a JSON list")
         return type(default)(value)
-    try:
-        return type(default)(text)
-    except ValueError as error:
-        raise ValueError(f"{key} must be a {type(default).__name__}. Received: {text!r}") from error
+    if isinstance(default, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise _invalid(key, text, "an integer") from None
+    if isinstance(default, float):
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise _invalid(key, text, "a finite number")
+        return value
+    return type(default)(text)
 
 
 def with_overrides(defaults, overrides):
     """Returns a copy of `defaults` with `overrides` (`["key=value", ...]`) applied.
 
-    Values are parsed to the type of the default. Unknown keys raise a
-    `ValueError` that lists the valid ones.
+    Values are parsed to the type of the default. Unknown keys, values that
+    do not parse, and counts below their least value (`MINIMUMS`: `epochs`,
+    `steps`, `batch_size` ≥ 1, `num_eval_samples` ≥ 10) raise a `ValueError`
+    before any work.
     """
     config = dict(defaults)
     for item in overrides:
@@ -58,7 +91,24 @@ def with_overrides(defaults, overrides):
                 f"Unknown config key {key!r}. Valid keys: {', '.join(sorted(defaults))}"
             )
         config[key] = _coerce(key, text, defaults[key])
+    for key, minimum in MINIMUMS.items():
+        if config.get(key) is not None:
+            check_int(config[key], key, minimum)
     return config
+
+
+def recipe_defaults(recipe, smoke=False):
+    """A recipe module's defaults: its `CONFIG`, with its `SMOKE` overrides when `smoke`.
+
+    A smoke run writes to `<out_dir>/smoke` (unless `SMOKE` names its own
+    `out_dir`), never over the files of a full run.
+    """
+    defaults = dict(recipe.CONFIG)
+    if smoke:
+        if "out_dir" in defaults:
+            defaults["out_dir"] = os.path.join(defaults["out_dir"], "smoke")
+        defaults.update(recipe.SMOKE)
+    return defaults
 
 
 def main(defaults, run, argv=None, description=None):

@@ -20,7 +20,8 @@ Per-(model, mixture) defaults live in `PAIR_DEFAULTS`, per-model defaults
 (learning rates) in `MODEL_DEFAULTS`, per-mixture defaults (steps, batch size,
 generator depth, d_lr) in `MIXTURE_DEFAULTS`; a value of `None` in `CONFIG`
 means "take it from there" (in that order), and `--set key=value` overrides
-any of them.
+any of them. The runs behind each default: recipes/README.md, "How the
+gan_mixtures defaults were chosen".
 """
 
 import os
@@ -54,7 +55,7 @@ CONFIG = dict(
     gamma=0.1,  # R3GAN only: weight of R1 and R2 (γ/2 · (R1 + R2))
     r3gan_betas=(0.0, 0.99),  # R3GAN's Adam betas, as in its paper
     d_steps=None,  # None: 5 for wgan and wgan_gp, else 1
-    steps_per_execution=1,  # train steps per compiled call (jax, tensorflow)
+    steps_per_execution=1,  # train steps per compiled call (Keras' torch trainer takes 1 only)
     seed=0,
     num_eval_samples=2500,
     out_dir="runs/gan_mixtures",
@@ -66,10 +67,8 @@ SMOKE = dict(steps=6, batch_size=16, g_width=8, g_depth=1, d_width=8, d_depth=1,
 GAN_LOSSES = {"gan": "non_saturating", "lsgan": "least_squares", "hinge": "hinge"}
 MODELS = (*GAN_LOSSES, "wgan", "wgan_gp", "r3gan")
 
-# What differs between the two mixtures; fills CONFIG's None entries. Found on
-# JAX with the non-saturating GAN: ring8 drops a mode at batch 256 or with
-# d_lr = g_lr (seeds 0/1); a faster discriminator keeps all eight. And
-# grid25 needs a 4-layer generator to cut the latent plane into 25 clusters.
+# What differs between the two mixtures; fills CONFIG's None entries. A faster D
+# keeps every ring8 mode; grid25 needs a deeper G to cut the plane into 25 clusters.
 MIXTURE_DEFAULTS = {
     "ring8": dict(steps=6000, batch_size=512, g_depth=3, d_lr=2e-3),
     "grid25": dict(steps=8000, batch_size=512, g_depth=4, d_lr=1e-3),
@@ -77,33 +76,12 @@ MIXTURE_DEFAULTS = {
 
 
 # What differs per model; fills CONFIG's None entries before MIXTURE_DEFAULTS.
-# WGAN-GP with the GAN's rates and the image-setting λ = 10 lost modes on ring8
-# (JAX seeds 0-2: 4/8, 1/8, 1/8 modes); λ = 0.1 (Gulrajani et al.'s gan_toy.py)
-# with β1 = 0.5 keeps 8/8: lr 3e-4 for 6,000 steps gave 93.7, 93.0, 92.5 %
-# high quality (seeds 0-2), lr 6e-4 for 3,000 steps (PAIR_DEFAULTS: half the
-# time; five critic steps with a double backward make WGAN-GP the slowest run
-# here, 0.14 s a step on torch) 90.4 % (seed 0).
+# WGAN-GP: λ of Gulrajani et al.'s toy code, twice the rate for half the steps.
 MODEL_DEFAULTS = {
     "wgan_gp": dict(g_lr=6e-4, d_lr=6e-4, gp_weight=0.1),
 }
-# What differs per (model, mixture); fills CONFIG's None entries first.
-# The non-saturating GAN on grid25 collapsed on JAX seed 3: every loss and
-# weight stayed finite and small, D stayed near chance (d_loss ≈ 1.3, log 4 ≈
-# 1.39), and G put all 2,500 samples in one blob between modes (std 0.16
-# against 2.8 for a good run): 0/25. A small R1 penalty on real data
-# (Mescheder et al. 2018) keeps D's gradient smooth around the modes; with γ = 0.1 JAX seeds
-# 0-4 all cover 25/25 at 93.6-95.7 % high quality (without it: 25, 25, 25,
-# 0, 25 modes at 83.2, 91.2, 95.1, 0, 95.2 %).
-# WGAN-GP on grid25 (4,000 steps, JAX seed 0) covers 25/25 but leaves many
-# samples on the bridges between modes: 23.8 % high quality with λ = 0.1,
-# 34.7 % with λ = 1. The hinge loss on grid25 collapsed like the GAN without R1
-# (JAX seed 3: 1/25), but the GAN's cure does not carry over: with R1 γ = 0.1
-# hinge fell to 3/25 at 0.7 % on seed 0 (22/25, 90.2 % without), so it has no
-# R1 default. WGAN (weight clipping) runs as long as WGAN-GP. With the
-# paper's clip value 0.01 (made for DCGAN critics) the clipped MLP critic is
-# too smooth to separate σ = 0.01 modes, the capacity underuse Gulrajani et al.
-# describe: JAX seeds 0-4, ring8 4.6/8 modes at 0.3 % high quality, grid25
-# 17.2/25 at 1.6 %; clip 0.1 (CONFIG) gave ring8 8/8 at 80.3 % (seed 0).
+# What differs per (model, mixture); fills CONFIG's None entries first. R1 keeps
+# the GAN's D smooth around grid25's modes, so G does not collapse between them.
 PAIR_DEFAULTS = {
     ("gan", "grid25"): dict(r1_gamma=0.1),
     ("wgan", "ring8"): dict(steps=3000),
@@ -230,16 +208,14 @@ def build_model(config):
     # Each inner optimizer counts its own updates: the discriminator's d_steps per step.
     g_lr = _learning_rate(config["g_lr"], steps, config)
     d_lr = _learning_rate(config["d_lr"], steps * d_steps, config)
-    compile_kwargs = {}
-    if keras.backend.backend() != "torch":
-        compile_kwargs["steps_per_execution"] = config["steps_per_execution"]
     if config["model"] == "wgan":  # RMSprop: the WGAN paper finds momentum unstable
         g_optimizer = keras.optimizers.RMSprop(g_lr, rho=0.99, name="g_rmsprop")
         d_optimizer = keras.optimizers.RMSprop(d_lr, rho=0.99, name="d_rmsprop")
     else:
         g_optimizer = _adam(g_lr, beta_1, beta_2, "g_adam")
         d_optimizer = _adam(d_lr, beta_1, beta_2, "d_adam")
-    model.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **compile_kwargs)
+    model.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer,
+                  steps_per_execution=config["steps_per_execution"])
     return model
 
 

@@ -3,7 +3,8 @@
 `--model wgan_gp` (default): an MLP WGAN-GP on ring8 (per-sample noise,
 interpolation weights, the gradient penalty). `--model diffaugment`: a small
 convolutional GAN with DiffAugment on 16×16 digits (per-sample augmentation
-parameters, which must also be drawn per replica).
+parameters, which must also be drawn per replica) and a generator EMA by
+half-life in images (which counts the global batch, not a replica's).
 
 Used by test_distributed.py and benchmarks/distributed.py, one subprocess per
 backend (the devices must be configured before the backend starts):
@@ -66,7 +67,8 @@ def build(model_name):
             layers.LeakyReLU(0.2), layers.Flatten(), layers.Dense(1),
         ])
         model = kgan.models.GAN(generator, discriminator, latent_dim=4, seed=0,
-                                augment=kgan.augment.DiffAugment("translation,cutout"))
+                                augment=kgan.augment.DiffAugment("translation,cutout"),
+                                ema_half_life_images=256.0)
     model.compile()
     return model
 

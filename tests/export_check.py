@@ -21,6 +21,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 ATOL = 1e-5
+EDGE_ROWS = (0, 1, 300)  # the empty batch, one row, and a batch far larger than the tests' own
 
 
 def check_outputs(where, outputs, shape):
@@ -30,9 +31,10 @@ def check_outputs(where, outputs, shape):
     assert images.shape == shape and images_uint8.shape == shape, (
         f"{where}: shape {images.shape}, expected {shape}"
     )
-    assert images.min() >= -1.0 and images.max() <= 1.0, f"{where}: images outside [-1, 1]"
+    assert np.all((images >= -1.0) & (images <= 1.0)), f"{where}: images outside [-1, 1]"
     expected_uint8 = np.round((images + 1.0) * 127.5).astype(np.uint8)
-    assert np.abs(images_uint8.astype(int) - expected_uint8).max() <= 1, f"{where}: images_uint8"
+    difference = np.abs(images_uint8.astype(int) - expected_uint8)
+    assert difference.max(initial=0) <= 1, f"{where}: images_uint8"
     return images
 
 
@@ -44,6 +46,23 @@ def rejects(where, function, message, **inputs):
         assert message in str(error), f"{where}: error without {message!r}: {error}"
         return
     raise AssertionError(f"{where}: accepted bad input {sorted(inputs)}")
+
+
+def check_batch_sizes(name, loaded, case, inputs, expected):
+    """Every signature answers 0, 1 and `EDGE_ROWS[-1]` rows with that many images;
+    each served row is the Keras model's image for the inputs' first row."""
+    for rows in EDGE_ROWS:
+        batch = {key: value if key == "psi" else tf.repeat(value[:1], rows, axis=0)
+                 for key, value in inputs.items()}
+        shape = (rows, *expected.shape[1:])
+        where = f"{name} serving_default with {rows} rows"
+        images = check_outputs(where, loaded.signatures["serving_default"](**batch), shape)
+        assert np.abs(images - expected[:1]).max(initial=0.0) <= ATOL, f"{where}: images differ"
+        if "generate" in case["signatures"]:
+            extra = {key: batch[key] for key in ("labels", "psi") if key in batch}
+            outputs = loaded.signatures["generate"](
+                seed=tf.constant(7, tf.int64), num_samples=tf.constant(rows), **extra)
+            check_outputs(f"{name} generate with {rows} rows", outputs, shape)
 
 
 def check_export(case):
@@ -60,6 +79,7 @@ def check_export(case):
     images = check_outputs(f"{name} serving_default", serve(**inputs), (batch, *image_shape))
     error = np.abs(images - expected).max()
     assert error <= ATOL, f"{name}: served images differ from Keras' by {error}"
+    check_batch_sizes(name, loaded, case, inputs, expected)
 
     if case["kind"] == "translator":
         rejects(name, serve, "Shape of tensor images",

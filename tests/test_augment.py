@@ -203,6 +203,41 @@ def test_gan_applies_the_same_augmentation_to_real_and_fake_in_both_phases():
         kgan.models.GAN(*tiny_mlp(), latent_dim=4, augment="color")
 
 
+# Which augmentation parameters each phase's discriminator inputs take, in call order.
+ROLES = {
+    "GAN": {"discriminator_loss": ["real", "fake"], "generator_loss": ["fake"],
+            "discriminator_regularizer": ["real", "fake"]},
+    "R3GAN": {"discriminator_loss": ["real", "fake"], "generator_loss": ["fake", "real"],
+              "discriminator_regularizer": ["real", "fake"]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROLES))
+def test_every_discriminator_input_is_augmented_with_its_roles_parameters(name):
+    penalties = {"r1_gamma": 1.0, "r2_gamma": 1.0} if name == "GAN" else {}
+    model = getattr(kgan.models, name)(dense_generator(), dense_discriminator(), latent_dim=8,
+                                       augment="cutout", seed=0, **penalties)
+    augmented, scored = [], []  # (output, parameters) of each augmentation; D's inputs
+    transform, logits = model.augment.transform, model.discriminator_logits
+
+    def recording_transform(x, params):
+        augmented.append((transform(x, params), params))
+        return augmented[-1][0]
+
+    model.augment.transform = recording_transform
+    model.discriminator_logits = lambda batch, x: scored.append(x) or logits(batch, x)
+    batch = {"real": ops.convert_to_tensor(images(batch=8))}
+    noise = model.sample_noise(batch)
+    role_of = {id(noise["augment_real"]): "real", id(noise["augment_fake"]): "fake"}
+    for phase, roles in ROLES[name].items():
+        augmented.clear()
+        scored.clear()
+        getattr(model, phase)(batch, noise)
+        # None: an input that did not come out of the augmentation.
+        used = [next((role_of[id(p)] for out, p in augmented if out is x), None) for x in scored]
+        assert used == roles, phase
+
+
 def tiny_mlp():
     return kgan.networks.mlp_generator(4, 2, width=8, depth=1), kgan.networks.mlp_discriminator(
         2, width=8, depth=1
@@ -268,6 +303,21 @@ def test_ada_gan_trains_updates_p_in_the_step_and_round_trips(digits16, tmp_path
     assert model.history.history["ada_rt"][-1] == 1.0
     assert isinstance(loaded.augment, AdaptiveAugment)
     np.testing.assert_allclose(float(ops.convert_to_numpy(loaded.augment.p)), 0.1, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["R3GAN", "WGANGP"])
+def test_ada_observes_the_real_logits_in_gan_subclasses(name, digits16):
+    # As for GAN above: D's real logits are ≈ 5, so p rises by 32 / 640 on each of the 2 steps.
+    model = getattr(kgan.models, name)(
+        dense_generator(), constant_discriminator(), latent_dim=8, d_steps=1,
+        augment=AdaptiveAugment(interval=1, ramp_images=640), seed=0,
+    )
+    model.compile()
+    history = model.fit(digits16[0][:64], batch_size=32, epochs=1, verbose=0).history
+    np.testing.assert_allclose(float(ops.convert_to_numpy(model.augment.p)), 0.1, atol=1e-6)
+    assert history["ada_rt"][-1] == 1.0
+    clone = type(model).from_config(model.get_config())
+    assert isinstance(clone.augment, AdaptiveAugment)
 
 
 def test_wgan_gp_with_diffaugment_trains_through_the_augmentation(digits16):

@@ -6,6 +6,7 @@ on whichever backend is active.
 """
 
 import os
+import warnings
 
 import keras
 import numpy as np
@@ -15,6 +16,8 @@ import kgan
 from kgan.recipe import main as recipe_main
 from kgan.recipe import with_overrides
 from tests.conftest import tiny_dcgan_pair, tiny_mlp_pair
+from tests.test_biggan import tiny_biggan
+from tests.test_stylegan import networks as stylegan_networks
 
 RECIPE_DEFAULTS = {"epochs": 30, "batch_size": 64, "loss": "non_saturating", "ema": False}
 
@@ -71,11 +74,11 @@ def image_model_with_lambda(path):
 CASES = [
     # ------------------------------------------------ model construction
     ("latent_dim_zero", lambda: kgan.models.GAN(*tiny_mlp_pair(), latent_dim=0),
-     r"latent_dim must be a positive integer. Received: latent_dim=0"),
+     r"latent_dim must be an integer ≥ 1. Received: latent_dim=0"),
     ("latent_dim_float", lambda: kgan.models.GAN(*tiny_mlp_pair(), latent_dim=4.0),
-     r"latent_dim must be a positive integer. Received: latent_dim=4.0"),
+     r"latent_dim must be an integer ≥ 1. Received: latent_dim=4.0"),
     ("latent_dim_bool", lambda: kgan.models.GAN(*tiny_mlp_pair(), latent_dim=True),
-     r"latent_dim must be a positive integer"),
+     r"latent_dim must be an integer ≥ 1"),
     ("generator_input_vs_latent_dim", lambda: kgan.models.GAN(*tiny_mlp_pair(4), latent_dim=5),
      r"latents of shape \(batch, 5\).*Received a generator with input shape \(None, 4\)"),
     ("generator_output_vs_discriminator_input",
@@ -86,9 +89,9 @@ CASES = [
     ("label_smoothing_with_hinge", lambda: gan(loss="hinge", label_smoothing=0.1),
      r"label_smoothing applies to the cross-entropy losses"),
     ("label_smoothing_one", lambda: gan(label_smoothing=1.0),
-     r"label_smoothing must be in \[0, 1\). Received: label_smoothing=1.0"),
+     r"label_smoothing must be a number in \[0, 1\). Received: label_smoothing=1.0"),
     ("label_smoothing_negative", lambda: gan(label_smoothing=-0.1),
-     r"label_smoothing must be in \[0, 1\)"),
+     r"label_smoothing must be a number in \[0, 1\)"),
     ("d_steps_zero", lambda: gan(d_steps=0), r"d_steps must be an integer ≥ 1. Received: d_steps=0"),
     ("d_steps_float", lambda: gan(d_steps=1.5), r"d_steps must be an integer ≥ 1"),
     ("unbuilt_discriminator",
@@ -98,7 +101,7 @@ CASES = [
      r"generator must be a keras.Model. Received: generator=function"),
     ("wgan_gp_negative_weight",
      lambda: kgan.models.WGANGP(*tiny_mlp_pair(), latent_dim=4, gp_weight=-1.0),
-     r"gp_weight must be ≥ 0. Received: gp_weight=-1.0"),
+     r"gp_weight must be a number ≥ 0. Received: gp_weight=-1.0"),
     ("cgan_one_class",
      lambda: kgan.models.CGAN(*tiny_dcgan_pair(latent_dim=9, include_head=False), latent_dim=8,
                               num_classes=1), r"num_classes must be an integer ≥ 2"),
@@ -113,7 +116,35 @@ CASES = [
     ("dcgan_channels", lambda: kgan.models.DCGAN(image_shape=(16, 16, 2), base_filters=8),
      r"channels 1 or 3. Received: image_shape=\(16, 16, 2\)"),
     ("mlp_width_zero", lambda: kgan.networks.mlp_generator(4, 2, width=0),
-     r"width must be a positive integer. Received: width=0"),
+     r"width must be an integer ≥ 1. Received: width=0"),
+    # ------------------------------------------------ GAN arguments a subclass fixes
+    ("r3gan_loss", lambda: kgan.models.R3GAN(*tiny_mlp_pair(), latent_dim=4, loss="hinge"),
+     r"loss must be left unset for R3GAN, whose loss is the relativistic pairing loss. "
+     r"Received: loss='hinge'"),
+    ("r3gan_label_smoothing",
+     lambda: kgan.models.R3GAN(*tiny_mlp_pair(), latent_dim=4, label_smoothing=0.1),
+     r"label_smoothing must be left unset for R3GAN.*Received: label_smoothing=0.1"),
+    ("r3gan_least_squares_targets",
+     lambda: kgan.models.R3GAN(*tiny_mlp_pair(), latent_dim=4, least_squares_targets=(0, 1, 1)),
+     r"least_squares_targets must be left unset for R3GAN"),
+    ("r3gan_r1_gamma", lambda: kgan.models.R3GAN(*tiny_mlp_pair(), latent_dim=4, r1_gamma=1.0),
+     r"r1_gamma must be left unset for R3GAN, which weighs R1 and R2 by gamma"),
+    ("wgan_loss", lambda: kgan.models.WGAN(*tiny_mlp_pair(), latent_dim=4, loss="hinge"),
+     r"loss must be left unset for WGAN, whose loss is the Wasserstein loss"),
+    ("wgan_gp_loss", lambda: kgan.models.WGANGP(*tiny_mlp_pair(), latent_dim=4, loss="hinge"),
+     r"loss must be left unset for WGANGP, whose loss is the Wasserstein loss"),
+    ("stylegan_latent_dim",
+     lambda: kgan.models.StyleGAN(*stylegan_networks(kgan.networks.stylegan_synthesis),
+                                  latent_dim=8),
+     r"latent_dim must be left unset for StyleGAN, which reads it from the generator"),
+    ("stylegan2_loss",
+     lambda: kgan.models.StyleGAN2(*stylegan_networks(kgan.networks.stylegan2_synthesis),
+                                   loss="hinge"),
+     r"loss must be left unset for StyleGAN2, whose loss is the non-saturating loss"),
+    ("biggan_conditioning", lambda: tiny_biggan(conditioning="concat"),
+     r"conditioning must be left unset for BigGAN, whose networks are conditional already"),
+    ("biggan_embedding_dim", lambda: tiny_biggan(embedding_dim=4),
+     r"embedding_dim must be left unset for BigGAN"),
     # ------------------------------------------------ compile
     ("compile_single_optimizer", lambda: gan().compile(optimizer="adam"),
      r"takes g_optimizer and d_optimizer.*Received: optimizer='adam'"),
@@ -152,13 +183,24 @@ CASES = [
     ("cgan_labels_missing", lambda: fit(cgan(), digits()[0]), r"call fit\(x, y\) with labels"),
     ("cgan_label_count", lambda: fit(cgan(), digits(8)[0], digits(8)[1][:7]),
      r"one label per sample. Received 8 samples and 7 labels"),
+    ("data_list_of_samples", lambda: fit(compiled_gan(), list(ring(8))),
+     r"x must be one array \(num_samples, ...\) for GAN: Keras reads a list as the inputs of "
+     r"a multi-input model. Stack a list of samples with np.stack\(x\). "
+     r"Received: x=a list of length 8"),
+    ("data_list_of_one_array", lambda: fit(compiled_gan(), [ring(8)]),
+     r"x must be one array.*Received: x=a list of length 1"),
+    ("cgan_labels_list", lambda: fit(cgan(), digits()[0], list(digits()[1])),
+     r"y must be one array \(num_samples, ...\) for CGAN.*Received: y=a list of length 8"),
     # ------------------------------------------------ generation
-    ("generate_without_count", lambda: gan().generate(), r"num_samples > 0 or z"),
-    ("generate_zero_samples", lambda: gan().generate(0), r"Received: num_samples=0"),
+    ("generate_without_count", lambda: gan().generate(), r"generate\(\) needs num_samples or z"),
+    ("generate_fractional_count", lambda: gan().generate(num_samples=2.5),
+     r"num_samples must be an integer ≥ 0. Received: num_samples=2.5"),
+    ("generate_negative_count", lambda: gan().generate(-1),
+     r"num_samples must be an integer ≥ 0. Received: num_samples=-1"),
     ("generate_latent_shape", lambda: gan().generate(z=np.zeros((3, 5))),
      r"z must have shape \(num_samples, 4\). Received: z.shape=\(3, 5\)"),
     ("generate_batch_size", lambda: gan().generate(4, batch_size=0),
-     r"batch_size must be positive. Received: batch_size=0"),
+     r"batch_size must be an integer ≥ 1. Received: batch_size=0"),
     ("cgan_generate_label_range", lambda: cgan(False).generate(labels=[3, -1]),
      r"labels must be in \[0, 10\)"),
     ("cgan_generate_latent_count", lambda: cgan(False).generate(labels=[1, 2], z=np.zeros((3, 8))),
@@ -167,7 +209,7 @@ CASES = [
     ("mixture_unknown_name", lambda: kgan.data.gaussian_mixture("ring9", 10),
      r"mixture name must be one of \['grid25', 'ring8'\]. Received: 'ring9'"),
     ("mixture_no_samples", lambda: kgan.data.gaussian_mixture("ring8", 0),
-     r"num_samples must be a positive integer"),
+     r"num_samples must be an integer ≥ 1"),
     ("digits_image_size", lambda: kgan.data.load_digits(image_size=4),
      r"image_size must be an integer ≥ 8. Received: image_size=4"),
     ("digits_split", lambda: kgan.data.load_digits(split="val"),
@@ -186,9 +228,9 @@ CASES = [
     ("recipe_unknown_key", lambda: with_overrides(RECIPE_DEFAULTS, ["epoch=3"]),
      r"Unknown config key 'epoch'. Valid keys: batch_size, ema, epochs, loss"),
     ("recipe_bad_int", lambda: with_overrides(RECIPE_DEFAULTS, ["epochs=ten"]),
-     r"epochs must be a int. Received: 'ten'"),
+     r"epochs must be an integer. Received: epochs='ten'"),
     ("recipe_bad_bool", lambda: with_overrides(RECIPE_DEFAULTS, ["ema=maybe"]),
-     r"ema must be true or false. Received: 'maybe'"),
+     r"ema must be true or false. Received: ema='maybe'"),
     ("recipe_missing_equals", lambda: with_overrides(RECIPE_DEFAULTS, ["epochs"]),
      r"Overrides are key=value. Received: 'epochs'"),
     # ------------------------------------------------ callbacks
@@ -210,6 +252,14 @@ def test_there_are_at_least_30_cases():
     assert len({case_id for case_id, _, _ in CASES}) == len(CASES)
 
 
+def test_generate_zero_samples_is_an_empty_batch():
+    assert gan().generate(0).shape == (0, 2)
+    assert gan().generate(z=np.zeros((0, 4))).shape == (0, 2)
+    g, d = tiny_dcgan_pair(latent_dim=8)
+    images = kgan.models.GAN(g, d, latent_dim=8).generate(0, seed=0)
+    assert images.shape == (0, *g.output_shape[1:]) and images.dtype == np.float32
+
+
 @pytest.mark.parametrize("call, pattern", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_is_a_clear_error(call, pattern):
     with pytest.raises(ValueError, match=pattern):
@@ -217,6 +267,18 @@ def test_bad_input_is_a_clear_error(call, pattern):
 
 
 # ---------------------------------------------------------------- not ValueErrors
+
+def test_batch_size_larger_than_the_data_warns():
+    message = r"batch_size=64 is larger than the training data \(8 samples\): each epoch is one "
+    with pytest.warns(UserWarning, match=message + r"batch of 8. Pass a batch_size ≤ 8."):
+        compiled_gan().fit(ring(8), batch_size=64, epochs=1, verbose=0)
+    with pytest.warns(UserWarning, match=message):  # batch_size given positionally
+        compiled_gan().fit(ring(8), None, 64, verbose=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        compiled_gan().fit(ring(8), batch_size=8, epochs=1, verbose=0)
+    assert not [w for w in caught if "batch_size" in str(w.message)]
+
 
 def test_images_outside_minus_one_one_warn_with_the_rescale_option():
     keras.utils.set_random_seed(0)

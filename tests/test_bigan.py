@@ -9,7 +9,6 @@ from keras import ops
 
 import kgan
 from kgan import losses
-from tests.conftest import changed, weights_of
 from tests.model_checks import check_model_contract
 
 REAL = np.array([[2.0], [-1.0]], dtype="float32")
@@ -60,10 +59,8 @@ def test_model_contract_and_encoder_is_trained(tmp_path):
     g, e, d = networks()
     model = kgan.models.BiGAN(g, e, d, latent_dim=LATENT_DIM, seed=0)
     x = digits()
-    before = weights_of(e.trainable_variables + d.trainable_variables + g.trainable_variables)
+    # The contract checks that the step changed every weight of G, E and D.
     loaded = check_model_contract(model, x, None, tmp_path, sample=lambda m: m.reconstruct(x[:6]))
-    after = weights_of(e.trainable_variables + d.trainable_variables + g.trainable_variables)
-    assert all(changed(before, after)), "every network is updated"
     codes = loaded.encode(x[:5])
     assert codes.shape == (5, LATENT_DIM)
     np.testing.assert_allclose(codes, model.encode(x[:5]), atol=1e-5)
@@ -107,9 +104,9 @@ def test_bad_arguments():
         kgan.models.BiGAN(g, kgan.networks.bigan_encoder((32, 32, 1), 8, 8), d, latent_dim=8)
     with pytest.raises(ValueError, match="encoder must be built"):
         kgan.models.BiGAN(g, keras.Sequential([keras.layers.Dense(8)]), d, latent_dim=8)
-    with pytest.raises(ValueError, match="latent_dim must be a positive integer"):
+    with pytest.raises(ValueError, match="latent_dim must be an integer ≥ 1"):
         kgan.models.BiGAN(g, e, d, latent_dim=0)
-    with pytest.raises(ValueError, match="width must be a positive integer"):
+    with pytest.raises(ValueError, match="width must be an integer ≥ 1"):
         kgan.networks.bigan_discriminator((16, 16, 1), 8, width=0)
     model = kgan.models.BiGAN(g, e, d, latent_dim=8)
     with pytest.raises(ValueError, match=r"x must have shape \(num_samples, \*\(16, 16, 1\)\)"):

@@ -1,6 +1,7 @@
 """BigGAN: networks, the model contract, orthogonal regularisation, truncation, export."""
 
 import math
+import re
 
 import keras
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 
 import kgan
 from kgan.models.biggan import truncate_latents
+from kgan.utils.sampling import latents
 from tests.model_checks import check_model_contract
 
 LATENT_DIM = 6  # two chunks: the first layer and one block
@@ -35,15 +37,36 @@ def digits8():
     return x[:32, ::2, ::2], y[:32]
 
 
+def _still_attention_kernels(model):
+    """The attention convolutions the first step leaves unchanged: G's query, key
+    and value, D's four (see `test_biggan_contract`)."""
+    kernels = {"generator": ("query", "key", "value"),
+               "discriminator": ("query", "key", "value", "output")}
+    return [
+        weight
+        for role, names in kernels.items()
+        for weight in getattr(model, role).trainable_weights
+        if re.search(rf"attention\d+/({'|'.join(names)})_sn/.*kernel$", weight.path)
+    ]
+
+
 def test_biggan_contract(digits8, tmp_path):
     defaults = tiny_biggan()
     assert defaults.d_steps == 2 and defaults.loss_name == "hinge"
     assert defaults.generator_ema is not None and "ortho" in defaults.log_names
     model = tiny_biggan(d_steps=1)  # one D step: half the compile time of the step
+    unchanged = {
+        # SAGAN's γ starts at 0, so no adversarial gradient reaches the attention
+        # convolutions in the first step; the orthogonal regulariser moves only
+        # G's output convolution (8 outputs from 4 inputs): the others start
+        # orthogonal (orthogonal initializer, no more outputs than inputs).
+        "attention γ = 0 at the start; orthogonal kernels stay": _still_attention_kernels,
+    }
     loaded = check_model_contract(
         model, *digits8, tmp_path=tmp_path, batch_size=8,
-        sample=lambda m: m.generate(LABELS, seed=0, psi=0.7),
+        sample=lambda m: m.generate(LABELS, seed=0, psi=0.7), unchanged=unchanged,
     )
+    assert len(_still_attention_kernels(model)) == 7
     assert loaded.orthogonal_weight == 1e-4
     assert loaded.generate(LABELS, seed=0).shape == (6, 8, 8, 1)
 
@@ -108,7 +131,7 @@ def test_truncation_keeps_latents_inside_and_has_the_truncated_normal_distributi
 
 def test_generate_truncates_drawn_and_given_latents(digits8):
     model = tiny_biggan()
-    z = kgan.models.gan.latents(len(LABELS), LATENT_DIM, 5)
+    z = latents(len(LABELS), LATENT_DIM, 5)
     expected = model.generate(LABELS, z=_numpy(truncate_latents(z, 0.5)))
     np.testing.assert_allclose(model.generate(LABELS, seed=5, psi=0.5), expected, atol=1e-6)
     np.testing.assert_allclose(model.generate(LABELS, z=z, psi=0.5), expected, atol=1e-6)
@@ -125,7 +148,7 @@ def test_export_serves_psi(tmp_path):
     model = tiny_biggan()
     contract = kgan.export.export_saved_model(model, tmp_path / "biggan", signatures="serving_default")
     assert contract["truncation"] and contract["kind"] == "conditional"
-    z = kgan.models.gan.latents(len(LABELS), LATENT_DIM, 3) * 2.0  # many entries beyond 0.7
+    z = latents(len(LABELS), LATENT_DIM, 3) * 2.0  # many entries beyond 0.7
     served = tf.saved_model.load(str(tmp_path / "biggan")).signatures["serving_default"](
         z=tf.constant(z), labels=tf.constant(LABELS), psi=tf.constant(0.7)
     )["images"].numpy()

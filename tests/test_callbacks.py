@@ -28,6 +28,17 @@ def test_sample_grid_writes_image_grids(tmp_path, digits16):
     )
 
 
+def test_sample_grid_writes_the_final_grid_of_a_short_run(tmp_path, digits16):
+    x, _ = digits16
+    g, d = tiny_dcgan_pair()
+    model = kgan.models.GAN(g, d, latent_dim=8)
+    model.compile()
+    grid = kgan.callbacks.SampleGrid(str(tmp_path), every_n_epochs=5, num_samples=4)
+    model.fit(x[:64], batch_size=32, epochs=2, verbose=0, callbacks=[grid])
+    assert sorted(os.listdir(tmp_path)) == ["samples_epoch_0002.png"]
+    assert grid.paths == [str(tmp_path / "samples_epoch_0002.png")]
+
+
 def test_sample_grid_scatter_for_2d_and_labels_for_conditional(tmp_path, ring_data):
     g, d = tiny_mlp_pair()
     model = kgan.models.GAN(g, d, latent_dim=4)

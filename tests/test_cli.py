@@ -45,12 +45,25 @@ def test_train_refuses_unknown_recipe_and_key(capsys):
     assert "Unknown config key 'epoch'. Valid keys:" in err and "epochs" in err
 
 
-def test_train_sample_evaluate_export_an_image_model(tmp_path, capsys):
-    main(["train", "--smoke", "--set", f"out_dir={tmp_path}", "--set", "num_eval_samples=20"])
+def test_train_refuses_bad_values_before_any_work(tmp_path, capsys):
+    out = tmp_path / "out"
+    for item, message in [("epochs=abc", "epochs must be an integer. Received: epochs='abc'"),
+                          ("epochs=-1", "epochs must be an integer ≥ 1. Received: epochs=-1"),
+                          ("num_eval_samples=5", "num_eval_samples must be an integer ≥ 10")]:
+        assert message in _error(capsys, ["train", "--set", f"out_dir={out}", "--set", item])
+    assert "steps must be an integer ≥ 1" in _error(
+        capsys, ["train", "gan_mixtures", "--set", f"out_dir={out}", "--set", "steps=0"])
+    assert not out.exists()
+
+
+def test_train_sample_evaluate_export_an_image_model(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the recipe's default out_dir, runs/dcgan_digits, is relative
+    main(["train", "--smoke", "--set", "num_eval_samples=20"])
     result = _json(capsys)
     assert result["backend"] == BACKEND and result["final_losses"]["d_loss"] > 0
-    assert result["model_path"] == str(tmp_path / "model.keras")  # the default recipe: DCGAN
-    model_path = result["model_path"]
+    # The default recipe, DCGAN; a smoke run never writes over the full run's model.keras.
+    assert result["model_path"] == os.path.join("runs", "dcgan_digits", "smoke", "model.keras")
+    model_path = str(tmp_path / result["model_path"])
 
     grid = tmp_path / "grid.png"
     main(["sample", model_path, "--num", "9", "--out", str(grid), "--seed", "3"])
@@ -61,9 +74,17 @@ def test_train_sample_evaluate_export_an_image_model(tmp_path, capsys):
     assert "--psi" in err and "DCGAN.generate() does not" in err
     err = _error(capsys, ["sample", model_path, "--labels", "3"])
     assert "conditional models" in err
-    err = _error(capsys, ["sample", str(tmp_path / "missing.keras")])
-    assert "not found" in err
+    assert "does not exist" in _error(capsys, ["sample", str(tmp_path / "missing.keras")])
+    assert "is a directory, not a .keras file" in _error(capsys, ["sample", str(tmp_path)])
+    truncated = tmp_path / "truncated.keras"
+    truncated.write_bytes(open(model_path, "rb").read()[:5000])
+    for command in ("sample", "evaluate", "export"):
+        argv = [command, str(truncated)] + ([str(tmp_path / "x")] if command == "export" else [])
+        err = _error(capsys, argv)
+        assert "not a valid .keras archive: its 5,000 bytes" in err and "Traceback" not in err
 
+    err = _error(capsys, ["evaluate", model_path, "--num", "5"])
+    assert "--num must be ≥ 10 for the digits metrics. Received: --num 5" in err
     main(["evaluate", model_path, "--num", "30"])
     figures = _json(capsys)
     assert figures["class"] == "DCGAN" and figures["num_samples"] == 30
@@ -71,9 +92,16 @@ def test_train_sample_evaluate_export_an_image_model(tmp_path, capsys):
 
     export = pytest.importorskip("kgan.export")
     assert callable(export.export_saved_model)
-    main(["export", model_path, str(tmp_path / "saved")])
-    assert _json(capsys) == {"saved_model": str(tmp_path / "saved")}
-    assert (tmp_path / "saved" / "saved_model.pb").exists()
+    saved = tmp_path / "saved"
+    main(["export", model_path, str(saved)])
+    assert _json(capsys) == {"saved_model": str(saved)}
+    assert (saved / "saved_model.pb").exists()
+    (saved / "assets" / "stale.txt").write_text("from an older export")
+    assert "kgan export --overwrite" in _error(capsys, ["export", model_path, str(saved)])
+    main(["export", model_path, str(saved), "--overwrite"])
+    assert (saved / "saved_model.pb").exists() and not (saved / "assets" / "stale.txt").exists()
+    err = _error(capsys, ["export", model_path, str(tmp_path / "runs"), "--overwrite"])
+    assert "not a SavedModel's" in err
 
 
 def test_sample_and_evaluate_conditional_and_2d_models(tmp_path, capsys):
@@ -121,3 +149,21 @@ def test_entry_point_switches_backend(tmp_path):
     out = completed.stdout
     result = json.loads(out[out.index("{"):])
     assert result["backend"] == other and np.isfinite(result["high_quality"])
+
+
+@pytest.mark.skipif(BACKEND != "torch", reason="torch's CPU threads")
+def test_train_runs_torch_on_one_cpu_thread_unless_told(tmp_path, capsys, monkeypatch):
+    import torch
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    before = torch.get_num_threads()
+    argv = ["train", "gan_mixtures", "--smoke", "--set", f"out_dir={tmp_path}"]
+    try:
+        torch.set_num_threads(2)
+        main(argv)
+        assert torch.get_num_threads() == 1
+        main([*argv, "--torch-threads", "2"])
+        assert torch.get_num_threads() == 2
+        assert "--torch-threads must be ≥ 0" in _error(capsys, [*argv, "--torch-threads", "-1"])
+    finally:
+        torch.set_num_threads(before)

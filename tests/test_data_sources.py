@@ -77,7 +77,7 @@ def test_image_folder_stream_reads_nested_folders_batch_by_batch(tmp_path):
     np.testing.assert_allclose(first[0][:, 0, 0, 0], np.array([0, 10]) / 255 * 2 - 1, atol=1e-6)
     with pytest.raises(ValueError, match=r"batch_size must be an integer in \[1, 7\]"):
         kgan.data.ImageFolderStream(str(tmp_path), 4, batch_size=8)
-    with pytest.raises(ValueError, match="max_images must be a positive integer"):
+    with pytest.raises(ValueError, match="max_images must be an integer ≥ 1"):
         kgan.data.ImageFolderStream(str(tmp_path), 4, max_images=0)
     with pytest.raises(ValueError, match="Image folder not found"):
         kgan.data.ImageFolderStream(str(tmp_path / "missing"), 4)

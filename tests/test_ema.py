@@ -5,9 +5,14 @@ import numpy as np
 import pytest
 
 import kgan
-from kgan.models.gan import generate_in_batches, latents
+from kgan.utils.sampling import generate_in_batches, latents
 from tests.conftest import tiny_dcgan_pair, tiny_mlp_pair, weights_of
 from tests.model_checks import check_model_contract
+from tests.test_cyclegan import networks as cyclegan_networks
+from tests.test_pix2pix import networks as pix2pix_networks
+from tests.test_srgan import networks as srgan_networks
+from tests.test_zi2zi import NUM_STYLES
+from tests.test_zi2zi import networks as zi2zi_networks
 
 
 def _gan(**kwargs):
@@ -82,11 +87,11 @@ def test_without_ema_sampling_uses_the_generator():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"ema_decay": 1.0}, r"ema_decay must be a float in \(0, 1\). Received: ema_decay=1.0"),
-        ({"ema_decay": 0}, r"ema_decay must be a float in \(0, 1\)"),
-        ({"ema_decay": True}, r"ema_decay must be a float in \(0, 1\)"),
-        ({"ema_half_life_images": 0}, "ema_half_life_images must be a number > 0"),
-        ({"ema_half_life_images": "10k"}, "ema_half_life_images must be a number > 0"),
+        ({"ema_decay": 1.0}, r"ema_decay must be a number in \(0, 1\). Received: ema_decay=1.0"),
+        ({"ema_decay": 0}, r"ema_decay must be a number in \(0, 1\)"),
+        ({"ema_decay": True}, r"ema_decay must be a number in \(0, 1\)"),
+        ({"ema_half_life_images": 0}, "ema_half_life_images must be a finite number > 0"),
+        ({"ema_half_life_images": "10k"}, "ema_half_life_images must be a finite number > 0"),
         ({"ema_decay": 0.99, "ema_half_life_images": 1000}, "give one"),
     ],
 )
@@ -94,3 +99,41 @@ def test_ema_options_are_validated(kwargs, message):
     g, d = tiny_mlp_pair()
     with pytest.raises(ValueError, match=message):
         kgan.models.GAN(g, d, latent_dim=4, **kwargs)
+
+
+def _translation_case(name):
+    """`(model, x, y)` for a model whose batch has no `"real"` key: 8 random
+    examples, the model given a 100-image EMA half-life."""
+    rng = np.random.default_rng(0)
+
+    def images(side, channels=1):
+        return rng.uniform(-1.0, 1.0, (8, side, side, channels)).astype("float32")
+
+    ema = {"ema_half_life_images": 100.0, "seed": 0}
+    if name == "Pix2Pix":
+        return kgan.models.Pix2Pix(*pix2pix_networks(), **ema), images(16), images(16)
+    if name == "Zi2Zi":
+        styles = rng.integers(0, NUM_STYLES, 8).astype("int32")
+        return kgan.models.Zi2Zi(*zi2zi_networks(), **ema), [images(16), styles], images(16)
+    if name == "CycleGAN":
+        return kgan.models.CycleGAN(*cyclegan_networks(), **ema), images(16), images(16)
+    return (
+        kgan.models.SRGAN(*srgan_networks(), content_network=None, **ema),
+        images(4),
+        images(16),
+    )
+
+
+@pytest.mark.parametrize("name", ["Pix2Pix", "Zi2Zi", "CycleGAN", "SRGAN"])
+def test_half_life_in_images_for_models_whose_batch_has_no_real_key(name):
+    model, x, y = _translation_case(name)
+    model.compile()
+    trainable = [i for i, w in enumerate(model.generator.weights) if w.trainable]
+    w0 = weights_of(model.generator.weights)
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    w1 = weights_of(model.generator.weights)
+    decay = 0.5 ** (8 / 100.0)  # one step of a batch of 8
+    ema = weights_of(model.generator_ema.weights)
+    for i in trainable:
+        np.testing.assert_allclose(ema[i], decay * w0[i] + (1 - decay) * w1[i], rtol=1e-5,
+                                   atol=1e-6)

@@ -6,7 +6,7 @@ import pytest
 from keras import ops
 
 import kgan
-from kgan.backend import input_gradients, run_if, update
+from kgan.backend import input_gradients, jit_compiles_input_gradients, run_if, update
 from tests.conftest import BACKEND, changed, tiny_dcgan_pair, tiny_mlp_pair, weights_of
 
 
@@ -52,6 +52,22 @@ def test_input_gradients_value_and_double_backprop():
     )
     expected = np.array([2.0, 3.0]) - 8 * np.array([2.0, 3.0]) * (x**2).sum(axis=0)
     np.testing.assert_allclose(ops.convert_to_numpy(w), expected, rtol=1e-5)
+
+
+@pytest.mark.skipif(BACKEND != "jax", reason="only JAX checks it (see kgan.backend.gradients)")
+def test_gradients_refuses_a_loss_that_assigns_a_differentiated_variable():
+    kept = keras.Variable(np.ones(2, "float32"), name="kept")
+    optimizer = keras.optimizers.SGD(0.5)
+    optimizer.build([kept])
+
+    def loss_fn():
+        loss = ops.sum(kept * kept)
+        kept.assign(kept * 10.0)  # the trace would drop this
+        return loss, {}
+
+    with pytest.raises(ValueError, match="must not assign.*variable='kept'"):
+        update(loss_fn, [kept], optimizer)
+    np.testing.assert_allclose(ops.convert_to_numpy(kept), [1.0, 1.0])
 
 
 def _fit_one_step(model, data, batch_size):
@@ -164,12 +180,23 @@ def test_fit_before_compile_is_a_clear_error(ring_data):
         model.fit(ring_data)
 
 
-@pytest.mark.skipif(BACKEND != "torch", reason="torch.compile limitation")
-def test_torch_compile_with_penalty_is_refused():
+@pytest.mark.skipif(jit_compiles_input_gradients(), reason="this backend compiles them")
+def test_jit_compile_with_penalty_is_refused_where_the_backend_cannot():
     g, d = tiny_mlp_pair()
     model = kgan.models.WGANGP(g, d, latent_dim=4)
     with pytest.raises(ValueError, match="double backward"):
         model.compile(jit_compile=True)
+
+
+@pytest.mark.skipif(not jit_compiles_input_gradients(), reason="torch.compile: no double backward")
+def test_jit_compile_with_penalty_trains_where_the_backend_can(ring_data):
+    g, d = tiny_mlp_pair()
+    model = kgan.models.WGANGP(g, d, latent_dim=4, seed=0)
+    model.compile(jit_compile=True)
+    before = weights_of(model.discriminator.weights)
+    model.fit(ring_data[:64], batch_size=32, epochs=1, verbose=0)
+    assert int(ops.convert_to_numpy(model.optimizer.iterations)) == 2
+    assert any(changed(before, weights_of(model.discriminator.weights)))
 
 
 @pytest.mark.skipif(BACKEND == "torch", reason="Keras' torch trainer requires steps_per_execution=1")

@@ -138,3 +138,15 @@ def test_export_rejects_what_it_cannot_serve(tmp_path):
         export_saved_model(conditional, tmp_path / "c")
     with pytest.raises(ValueError, match="must be a built keras.Model"):
         export_saved_model("model.keras", tmp_path / "m")
+
+
+def test_export_refuses_a_directory_that_holds_files(tmp_path):
+    g, _ = tiny_dcgan_pair(LATENT_DIM)
+    (tmp_path / "notes.txt").write_text("not an export")
+    with pytest.raises(FileExistsError, match="pass overwrite=True"):
+        export_saved_model(g, tmp_path)
+    with pytest.raises(FileExistsError, match="not a SavedModel's"):
+        export_saved_model(g, tmp_path, overwrite=True)
+    with pytest.raises(FileExistsError, match="must be a directory, not a file"):
+        export_saved_model(g, tmp_path / "notes.txt", overwrite=True)
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt"]

@@ -2,6 +2,7 @@
 straightforward reference formulas written here, and the statistics cache."""
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -45,8 +46,41 @@ def test_frechet_distance_matches_reference_formula():
 
 
 def test_frechet_distance_shape_errors():
-    with pytest.raises(ValueError, match="must be \\(d,\\) vectors"):
+    with pytest.raises(ValueError, match="mu1 and mu2 must have the same dimension d"):
         frechet_distance(np.zeros(3), np.eye(3), np.zeros(4), np.eye(4))
+    with pytest.raises(ValueError, match="sigma2 must be a \\(3, 3\\) matrix like mu2"):
+        frechet_distance(np.zeros(3), np.eye(3), np.zeros(3), np.eye(4)[:3])
+    with pytest.raises(ValueError, match="mu1 must be a vector \\(d,\\)"):
+        frechet_distance(np.zeros((3, 1)), np.eye(3), np.zeros(3), np.eye(3))
+
+
+def test_frechet_distance_rejects_non_finite_and_indefinite_statistics():
+    rng = np.random.default_rng(10)
+    mu, sigma = feature_statistics(rng.standard_normal((50, 4)))
+    with pytest.raises(ValueError, match="mu1 must hold only finite values.*4 NaN"):
+        frechet_distance(mu * np.nan, sigma, mu, sigma)
+    with pytest.raises(ValueError, match="sigma2 must hold only finite values"):
+        frechet_distance(mu, sigma, mu, np.where(np.eye(4) > 0, np.inf, sigma))
+    # An eigenvalue of -1: not a covariance, whichever side it is on (pytorch-fid raises too).
+    indefinite = np.diag([1.0, 1.0, 1.0, -1.0])
+    with pytest.raises(ValueError, match="sigma1 must be a positive semi-definite.*-1"):
+        frechet_distance(mu, indefinite, mu, sigma)
+    # Positive diagonal, eigenvalues 3 and -1 in the first two axes.
+    with pytest.raises(ValueError, match="sigma2 must be a positive semi-definite"):
+        frechet_distance(mu, sigma, mu, np.pad([[1.0, 2.0], [2.0, 1.0]], (0, 2)))
+
+
+def test_frechet_distance_accepts_round_off_in_singular_covariances():
+    # 20 samples in 32 dimensions: rank 19, and float32 storage adds float32-sized
+    # negative eigenvalues, which are round-off of that dtype, not indefiniteness.
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal((20, 32))
+    mu, sigma = feature_statistics(a)
+    assert np.linalg.eigvalsh(sigma.astype("float32").astype("float64"))[0] < 0
+    reference = _reference_fd(mu, sigma, mu + 1.0, sigma)
+    assert frechet_distance(mu, sigma.astype("float32"), mu + 1.0, sigma) == pytest.approx(
+        reference, rel=1e-5)
+    assert frechet_distance(mu, np.zeros((32, 32)), mu, np.zeros((32, 32))) == 0.0
 
 
 def test_streaming_statistics_match_numpy_in_float64():
@@ -73,6 +107,46 @@ def test_fid_from_features_matches_reference_and_is_zero_against_itself():
     assert fid_from_features(a, a) == pytest.approx(0.0, abs=1e-9)
     assert fid_from_features(a, b) == frechet_distance(*feature_statistics(a),
                                                        *feature_statistics(b))
+
+
+def test_fid_from_features_rejects_non_finite_rows():
+    rng = np.random.default_rng(12)
+    a, b = rng.standard_normal((50, 4)), rng.standard_normal((50, 4))
+    a[3, 1], a[7, 0] = np.nan, np.inf
+    with pytest.raises(ValueError, match="features1 must hold only finite values.*2 of 50 rows.*row 3"):
+        fid_from_features(a, b)
+    with pytest.raises(ValueError, match="features must hold only finite values.*2 of 50 rows"):
+        feature_statistics(a)
+    with pytest.raises(ValueError, match="features1.shape=\\(50, 4\\), features2.shape=\\(50, 3\\)"):
+        fid_from_features(b, b[:, :3])
+    # float32 features past float32's range are Inf already: caught, not a NaN FID.
+    with np.errstate(over="ignore"):
+        overflowed = b.astype("float32") * np.float32(1e39)
+    with pytest.raises(ValueError, match="50 of 50 rows"):
+        fid_from_features(b, overflowed)
+    with pytest.raises(ValueError, match="1 of 50 rows"):
+        FeatureStatistics().update(np.concatenate([b[:49], a[3:4]]))
+
+
+def test_feature_statistics_in_float64_for_huge_float32_features():
+    # |x| ~ 1e20: squares overflow float32 (max 3.4e38) but not float64.
+    rng = np.random.default_rng(13)
+    a, b = rng.standard_normal((200, 6)), rng.standard_normal((150, 6)) * 1.2 + 0.3
+    a32, b32 = (a * 1e20).astype("float32"), (b * 1e20).astype("float32")
+    mu, sigma = feature_statistics(a32)
+    assert mu.dtype == sigma.dtype == np.float64 and np.isfinite(sigma).all()
+    expected = fid_from_features(a32.astype("float64") / 1e20, b32.astype("float64") / 1e20)
+    assert fid_from_features(a32, b32) == pytest.approx(expected * 1e40, rel=1e-9)
+
+
+def test_fid_of_one_dimensional_features_is_the_closed_form():
+    # d = 1: (μ₁ − μ₂)² + (σ₁ − σ₂)²; the covariance must stay (1, 1).
+    rng = np.random.default_rng(14)
+    a, b = rng.standard_normal((100, 1)), rng.standard_normal((80, 1)) * 2.0 + 1.0
+    mu, sigma = feature_statistics(a)
+    assert mu.shape == (1,) and sigma.shape == (1, 1)
+    expected = (a.mean() - b.mean()) ** 2 + (a.std(ddof=1) - b.std(ddof=1)) ** 2
+    assert fid_from_features(a, b) == pytest.approx(expected, rel=1e-10)
 
 
 def _reference_mmd2(x, y):
@@ -115,9 +189,40 @@ def test_kid_same_distribution_near_zero_and_errors():
         kid(a, b, num_subsets=0)
 
 
+def test_polynomial_mmd2_and_kid_input_errors_name_both_shapes():
+    rng = np.random.default_rng(15)
+    x, y = rng.standard_normal((30, 5)), rng.standard_normal((25, 3))
+    shapes = "features1.shape=\\(30, 5\\), features2.shape=\\(25, 3\\)"
+    with pytest.raises(ValueError, match="same width d. Received: " + shapes):
+        polynomial_mmd2(x, y)
+    with pytest.raises(ValueError, match=shapes):
+        kid(x, y)
+    with pytest.raises(ValueError, match="features2 must be an array \\(n, d\\) with n ≥ 2"):
+        kid(x, x[:1])
+    x[4, 2] = np.nan
+    with pytest.raises(ValueError, match="features1 must hold only finite values.*1 of 30 rows"):
+        polynomial_mmd2(x, x)
+    with pytest.raises(ValueError, match="num_subsets must be an integer ≥ 1. Received: num_subsets=True"):
+        kid(y, y, num_subsets=True)
+
+
+def test_kid_warns_when_every_subset_is_the_whole_of_both_sets():
+    rng = np.random.default_rng(16)
+    x, y = rng.standard_normal((2, 4)), rng.standard_normal((2, 4))
+    with pytest.warns(UserWarning, match="kid_std = 0 is not an uncertainty"):
+        mean, std = kid(x, y, num_subsets=3)
+    assert mean == pytest.approx(polynomial_mmd2(x, y)) and std < 1e-12
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # subsets that differ, or a single one: no warning
+        kid(x, rng.standard_normal((3, 4)), num_subsets=3)
+        kid(x, y, num_subsets=1)
+
+
 def _reference_is(p, splits):
-    scores = []
-    for part in np.array_split(p, splits):
+    # Salimans et al.'s code: part i is rows i·n // splits up to (i + 1)·n // splits.
+    n, scores = len(p), []
+    for i in range(splits):
+        part = p[i * n // splits : (i + 1) * n // splits]
         py = part.mean(0)
         kl = [sum(q * np.log(q / m) for q, m in zip(row, py) if q > 0) for row in part]
         scores.append(np.exp(np.mean(kl)))
@@ -137,6 +242,31 @@ def test_inception_score_known_values_and_reference():
         inception_score(np.ones((20, 3)))
     with pytest.raises(ValueError, match="splits"):
         inception_score(p, splits=0)
+
+
+def test_inception_score_splits_at_the_original_boundaries():
+    # n = 23, splits = 10: parts of 2, 2, 3, 2, 2, 3, 2, 2, 2, 3 rows at i·n // splits
+    # (numpy's array_split would give 3, 3, 3, 2, ...).
+    rng = np.random.default_rng(18)
+    logits = rng.standard_normal((23, 5)) * 3
+    p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    expected = _reference_is(p, 10)
+    assert inception_score(p, splits=10) == pytest.approx(expected, rel=1e-12)
+    array_split = [np.exp(np.mean([np.sum(row * np.log(row / part.mean(0))) for row in part]))
+                   for part in np.array_split(p, 10)]
+    assert abs(np.mean(array_split) - expected[0]) > 1e-3 * expected[0]  # the test can tell
+
+
+def test_inception_score_input_errors_count_rows():
+    p = np.full((20, 4), 0.25)
+    p[3] = [1.5, -0.5, 0.0, 0.0]  # sums to 1 but negative
+    p[9, 0] = np.nan
+    with pytest.raises(ValueError, match="2 of 20 rows that are not \\(the first is row 3"):
+        inception_score(p)
+    with pytest.raises(ValueError, match="splits must be an integer in \\[1, n=20\\]"):
+        inception_score(np.full((20, 4), 0.25), splits=True)
+    with pytest.raises(ValueError, match="probabilities must be an array \\(n, num_classes\\)"):
+        inception_score(np.full(20, 0.25))
 
 
 def _reference_precision_recall(real, fake, k):
@@ -173,8 +303,34 @@ def test_precision_recall_matches_reference_loops():
     real, fake = rng.standard_normal((60, 4)), rng.standard_normal((50, 4)) * 1.5 + 0.3
     assert precision_recall(real, fake, k=3) == pytest.approx(
         _reference_precision_recall(real, fake, 3))
-    with pytest.raises(ValueError, match="more than k=3"):
+    with pytest.raises(ValueError, match="real_features must have more than k=3 rows"):
         precision_recall(real[:3], fake)
+
+
+def test_precision_recall_input_errors():
+    rng = np.random.default_rng(17)
+    real, fake = rng.standard_normal((20, 4)), rng.standard_normal((20, 4))
+    with pytest.raises(ValueError, match="fake_features must have more than k=5 rows"):
+        precision_recall(real, fake[:5], k=5)
+    with pytest.raises(ValueError, match="k must be an integer ≥ 1. Received: k=True"):
+        precision_recall(real, fake, k=True)
+    with pytest.raises(ValueError, match="real_features.shape=\\(20, 4\\), fake_features.shape"):
+        precision_recall(real, fake[:, :3])
+    fake[5] = np.nan
+    with pytest.raises(ValueError, match="fake_features must hold only finite.*1 of 20 rows.*row 5"):
+        precision_recall(real, fake)
+
+
+def test_feature_evaluator_checks_its_arguments_when_built():
+    from kgan.metrics import FeatureEvaluator
+
+    reference = np.random.default_rng(19).standard_normal((30, 4))
+    for name, value in (("pr_k", 0), ("kid_subsets", 0), ("kid_subset_size", 1)):
+        with pytest.raises(ValueError, match=f"{name} must be an integer"):
+            FeatureEvaluator(lambda images: images, reference, **{name: value})
+    reference[4] = np.inf
+    with pytest.raises(ValueError, match="reference_features must hold only finite values"):
+        FeatureEvaluator(lambda images: images, reference)
 
 
 def test_reference_statistics_are_cached_by_key(tmp_path):

@@ -97,10 +97,59 @@ def test_negative_historical_averaging_is_refused():
         kgan.models.GAN(g, d, latent_dim=4, historical_averaging=-1.0)
 
 
-def test_techniques_need_gans_own_losses():
+class _LoggedLosses(kgan.models.GAN):
+    """Overrides both losses, through super(): GAN's techniques still apply."""
+
+    def discriminator_loss(self, batch, noise):
+        loss, logs = super().discriminator_loss(batch, noise)
+        return loss, logs
+
+    def generator_loss(self, batch, noise):
+        loss, logs = super().generator_loss(batch, noise)
+        return loss, logs
+
+
+class _OwnGeneratorLoss(kgan.models.GAN):
+    supports_feature_matching = False
+
+
+def test_a_subclass_calling_super_keeps_the_techniques():
     g, d = tiny_mlp_pair()
-    with pytest.raises(ValueError, match="WGANGP replaces"):
-        kgan.models.WGANGP(g, d, latent_dim=4, historical_averaging=1.0)
+    model = _LoggedLosses(g, d, latent_dim=4, feature_matching_layer="hidden_1",
+                          historical_averaging=0.5)
+    batch, noise = batch_and_noise(model)
+    features = keras.Model(d.inputs, d.get_layer("hidden_1").output)
+    real, fake = numpy(features(batch["real"])), numpy(features(g(noise["z"])))
+    loss, logs = model.generator_loss(batch, noise)
+    # θ = θ̄ at construction: the historical term is 0, the loss is feature matching.
+    assert float(numpy(logs["g_hist"])) == 0.0
+    expected = np.mean((real.mean(axis=0) - fake.mean(axis=0)) ** 2)
+    assert float(numpy(loss)) == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    "make, argument",
+    [
+        (_OwnGeneratorLoss, {"feature_matching_layer": "hidden_1"}),
+        (kgan.models.R3GAN, {"feature_matching_layer": "hidden_1"}),
+        (kgan.models.R3GAN, {"historical_averaging": 1.0}),
+        (kgan.models.WGANGP, {"historical_averaging": 1.0}),
+    ],
+    ids=["declared", "r3gan_fm", "r3gan_hist", "wgan_gp_hist"],
+)
+def test_a_subclass_that_declares_no_support_refuses_the_technique(make, argument):
+    g, d = tiny_mlp_pair()
+    (name,) = argument
+    support = "supports_" + ("feature_matching" if name == "feature_matching_layer" else name)
+    message = rf"{name} must be left unset for {make.__name__}: .* declares {support} = False"
+    with pytest.raises(ValueError, match=message):
+        make(g, d, latent_dim=4, **argument)
+
+
+def test_wgan_gp_keeps_gans_generator_loss_and_feature_matching():
+    g, d = tiny_mlp_pair()
+    model = kgan.models.WGANGP(g, d, latent_dim=4, feature_matching_layer="hidden_1")
+    assert model.feature_discriminator is not None
 
 
 def test_contract_with_every_switch(tmp_path, ring_data):
@@ -170,9 +219,9 @@ def test_minibatch_layers_round_trip_in_a_keras_file(tmp_path):
 @pytest.mark.parametrize(
     "make, message",
     [
-        (lambda: kgan.layers.MinibatchDiscrimination(0, 3), "num_kernels must be a positive"),
-        (lambda: kgan.layers.MinibatchDiscrimination(3, 2.5), "kernel_dim must be a positive"),
-        (lambda: kgan.layers.MinibatchStdDev(group_size=-1), "group_size must be a positive"),
+        (lambda: kgan.layers.MinibatchDiscrimination(0, 3), "num_kernels must be an integer ≥ 1"),
+        (lambda: kgan.layers.MinibatchDiscrimination(3, 2.5), "kernel_dim must be an integer ≥ 1"),
+        (lambda: kgan.layers.MinibatchStdDev(group_size=-1), "group_size must be an integer ≥ 1"),
         (lambda: kgan.layers.MinibatchDiscrimination(2, 2)(np.zeros((2, 3, 3), "float32")),
          "flatten them first"),
         (lambda: kgan.layers.MinibatchStdDev()(np.zeros((2, 6), "float32")), "NHWC images"),

@@ -35,12 +35,43 @@ def test_mode_coverage_on_true_samples_is_near_the_ceiling():
 
 def test_mode_coverage_errors():
     centers, std = kgan.data.mixture_modes("ring8")
-    with pytest.raises(ValueError, match="std must be > 0"):
+    with pytest.raises(ValueError, match="std must be a finite number > 0"):
         mode_coverage(centers, centers, 0.0)
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(ValueError, match="samples must hold only finite values.*2 of 2 rows"):
         mode_coverage(np.full((2, 2), np.nan), centers, std)
-    with pytest.raises(ValueError, match="shapes"):
+    with pytest.raises(ValueError, match="samples.shape=\\(3, 3\\), centers.shape=\\(8, 2\\)"):
         mode_coverage(np.zeros((3, 3)), centers, std)
+
+
+def test_mode_coverage_rejects_bad_centres_and_scales():
+    centers, std = kgan.data.mixture_modes("ring8")
+    broken = centers.copy()
+    broken[2, 0] = np.nan  # one NaN centre used to give 0 modes, silently
+    with pytest.raises(ValueError, match="centers must hold only finite values.*1 of 8 rows.*row 2"):
+        mode_coverage(centers, broken, std)
+    with pytest.raises(ValueError, match="centers must be an array \\(n, d\\) with n ≥ 1"):
+        mode_coverage(centers, centers[:0], std)
+    for bad in (np.inf, np.nan, "0.1", True):  # inf would call every sample high quality
+        with pytest.raises(ValueError, match="std must be a finite number > 0"):
+            mode_coverage(centers, centers, bad)
+    assert mode_coverage(centers, centers, np.float32(std))["modes"] == 8
+
+
+def test_translation_metrics_reject_non_finite_images_and_bad_arguments():
+    images = np.zeros((3, 4, 4, 3), "float32")
+    broken = images.copy()
+    broken[1, 2, 0, 0] = np.nan  # used to give a NaN PSNR and ink class 0, silently
+    with pytest.raises(ValueError, match="images must hold only finite values.*1 of 3 images.*image 1"):
+        kgan.metrics.psnr(broken, images)
+    with pytest.raises(ValueError, match="reference must hold only finite values"):
+        kgan.metrics.psnr(images, broken)
+    with pytest.raises(ValueError, match="value_range must be a finite number > 0"):
+        kgan.metrics.psnr(images, images, value_range=0.0)
+    labels = np.array([0, 1, 2])
+    with pytest.raises(ValueError, match="images must hold only finite values.*image 1"):
+        kgan.metrics.ink_colour_accuracy(broken, labels)
+    with pytest.raises(ValueError, match="labels must be a vector \\(3,\\)"):
+        kgan.metrics.ink_colour_accuracy(images, labels[:1])  # used to broadcast
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +93,13 @@ def test_digits_evaluator_separates_real_from_noise(evaluator):
     one_digit = evaluator.evaluate(np.repeat(x[:1], 200, axis=0))
     assert one_digit["classes_covered"] == 1 and one_digit["recall_digits"] < 0.1
     assert one_digit["inception_score_digits"] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_digits_evaluator_needs_ten_images(evaluator):
+    x, _ = kgan.data.load_digits(image_size=32, split="test")
+    with pytest.raises(ValueError, match=r"at least 10 digits. Received: len\(images\)=9"):
+        evaluator.evaluate(x[:9])
+    assert evaluator.evaluate(x[:10])["classes_covered"] >= 1
 
 
 def test_fid_digits_rises_with_noise_and_blur(evaluator):

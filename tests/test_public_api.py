@@ -3,8 +3,9 @@
 
 EXPECTED = {
     "kgan": ["augment", "callbacks", "data", "editing", "export", "latent", "layers", "losses", "metrics", "models", "networks",
-             "recipe", "training"],
+             "recipe", "saving", "training"],
     "kgan.export": ["export_saved_model"],
+    "kgan.saving": ["ModelFileError", "load_model"],
     "kgan.editing": ["DragGAN", "DragResult", "bilinear_sample", "motion_supervision_loss",
                      "track_points"],
     "kgan.models": ["BiGAN", "BigGAN", "SemiSupervisedGAN", "CGAN", "CycleGAN", "DCGAN", "GAN", "GANimation", "Pix2Pix", "ProgressiveGAN", "R3GAN", "SRGAN", "StarGAN", "StyleGAN", "StyleGAN2", "WGAN", "WGANGP", "Zi2Zi"],

@@ -2,12 +2,20 @@
 active backend; the override parser and the loss-curve figure."""
 
 import os
+import re
 
 import numpy as np
 import pytest
 
 import kgan
-from kgan.recipe import describe_recipe, find_recipes, load_recipe, save_loss_curves, with_overrides
+from kgan.recipe import (
+    describe_recipe,
+    find_recipes,
+    load_recipe,
+    recipe_defaults,
+    save_loss_curves,
+    with_overrides,
+)
 
 RECIPES = find_recipes()
 
@@ -68,7 +76,55 @@ def test_overrides_are_typed_and_checked():
                       "tensorboard_dir": "runs/tb", "shape": [3, 4]}
     with pytest.raises(ValueError, match="Unknown config key 'epoch'. Valid keys: epochs, flip"):
         with_overrides(defaults, ["epoch=5"])
-    with pytest.raises(ValueError, match="epochs must be a int"):
-        with_overrides(defaults, ["epochs=many"])
     with pytest.raises(ValueError, match="key=value"):
         with_overrides(defaults, ["epochs"])
+    assert with_overrides(defaults, ["tensorboard_dir="])["tensorboard_dir"] == ""
+
+
+@pytest.mark.parametrize("item, message", [
+    ("epochs=many", "epochs must be an integer. Received: epochs='many'"),
+    ("epochs=2.5", "epochs must be an integer. Received: epochs='2.5'"),
+    ("epochs=0", "epochs must be an integer ≥ 1. Received: epochs=0"),
+    ("epochs=-1", "epochs must be an integer ≥ 1. Received: epochs=-1"),
+    ("steps=0", "steps must be an integer ≥ 1. Received: steps=0"),
+    ("batch_size=all", "batch_size must be an integer ≥ 1. Received: batch_size='all'"),
+    ("num_eval_samples=5", "num_eval_samples must be an integer ≥ 10. Received: num_eval_samples=5"),
+    ("learning_rate=fast", "learning_rate must be a finite number. Received: learning_rate='fast'"),
+    ("learning_rate=nan", "learning_rate must be a finite number. Received: learning_rate='nan'"),
+    ("flip=maybe", "flip must be true or false. Received: flip='maybe'"),
+    ("shape=[3", "shape must be a JSON list. Received: shape='[3'"),
+    ("shape=3", "shape must be a JSON list. Received: shape='3'"),
+    ("tensorboard_dir=1x", "tensorboard_dir must be a number or JSON"),
+])
+def test_overrides_say_what_is_wrong(item, message):
+    defaults = {"epochs": 3, "steps": None, "batch_size": None, "num_eval_samples": 100,
+                "learning_rate": 1e-3, "flip": False, "tensorboard_dir": None, "shape": [1, 2]}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        with_overrides(defaults, [item])
+
+
+def test_smoke_runs_write_beside_the_full_run():
+    for name in RECIPES:
+        recipe = load_recipe(name)
+        full, smoke = recipe_defaults(recipe), recipe_defaults(recipe, smoke=True)
+        assert full == recipe.CONFIG and smoke.items() >= recipe.SMOKE.items()
+        for key in ("out_dir", "out_path"):
+            if key in full:
+                assert smoke[key] != full[key], f"{name}: a smoke run writes over {full[key]}"
+                if key == "out_dir" and key not in recipe.SMOKE:
+                    assert smoke[key] == os.path.join(full[key], "smoke")
+
+
+def test_readme_first_snippet_trains_the_demo_recipe_model():
+    """The README's first snippet costs what the README says of the demo: same data
+    split, networks and batch as `recipes/dcgan_digits.py`."""
+    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+    with open(readme, encoding="utf-8") as file:
+        snippet = re.search(r"```python\n(.*?)```", file.read(), re.S).group(1)
+    config = load_recipe("dcgan_digits").CONFIG
+    for expected in (f"image_size={config['image_size']}", 'split="train"',
+                     f"latent_dim={config['latent_dim']}",
+                     f"base_filters={config['base_filters']}",
+                     f"batch_size={config['batch_size']}", f"epochs={config['epochs']}",
+                     f"every_n_epochs={config['grid_every_n_epochs']}"):
+        assert expected in snippet, expected

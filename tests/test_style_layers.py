@@ -61,15 +61,15 @@ def test_pixel_normalization_gives_unit_rms_features():
 @pytest.mark.parametrize(
     "make, message",
     [
-        (lambda: kgan.layers.EqualizedDense(0), "units must be a positive integer"),
-        (lambda: kgan.layers.EqualizedDense(4, lr_multiplier=0), "lr_multiplier must be a positive"),
+        (lambda: kgan.layers.EqualizedDense(0), "units must be an integer ≥ 1"),
+        (lambda: kgan.layers.EqualizedDense(4, lr_multiplier=0), "lr_multiplier must be a finite number > 0"),
         (lambda: kgan.layers.EqualizedConv2D(4, 3, padding="full"), "padding must be"),
-        (lambda: kgan.layers.PixelNormalization(epsilon=-1.0), "epsilon must be a positive"),
+        (lambda: kgan.layers.PixelNormalization(epsilon=-1.0), "epsilon must be a finite number > 0"),
         (lambda: kgan.layers.ModulatedConv2D(4, 3, demodulate=1), "demodulate must be True"),
         (lambda: kgan.layers.NoiseInjection(noise_mode="fixed"), "noise_mode must be one of"),
         (lambda: kgan.layers.Resample2D(up=2, down=2), "up and down cannot both"),
         (lambda: kgan.layers.Resample2D(kernel=()), "kernel must be a non-empty"),
-        (lambda: kgan.layers.ConstantInput(0), "channels must be a positive integer"),
+        (lambda: kgan.layers.ConstantInput(0), "channels must be an integer ≥ 1"),
     ],
 )
 def test_bad_arguments(make, message):

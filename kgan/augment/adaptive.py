@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from kgan.augment.diff_augment import DiffAugment
+from kgan.utils.validation import check_int, check_number_in, check_positive
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -63,25 +64,11 @@ class AdaptiveAugment(DiffAugment):
         **kwargs,
     ):
         super().__init__(policy, translation_ratio, cutout_ratio, **kwargs)
-        if not isinstance(target, (int, float)) or isinstance(target, bool) or not 0 < target < 1:
-            raise ValueError(f"target must be a number in (0, 1). Received: target={target!r}")
-        if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
-            raise ValueError(f"interval must be an integer ≥ 1. Received: interval={interval!r}")
-        if not isinstance(ramp_images, (int, float)) or isinstance(ramp_images, bool) \
-                or ramp_images <= 0:
-            raise ValueError(
-                f"ramp_images must be a positive number. Received: ramp_images={ramp_images!r}"
-            )
-        if not isinstance(initial_probability, (int, float)) \
-                or not 0 <= initial_probability <= 1:
-            raise ValueError(
-                "initial_probability must be a number in [0, 1]. "
-                f"Received: initial_probability={initial_probability!r}"
-            )
-        self.target = float(target)
-        self.interval = interval
+        self.target = check_number_in(target, "target", 0, 1, closed="neither")
+        self.interval = check_int(interval, "interval")
+        check_positive(ramp_images, "ramp_images")
         self.ramp_images = ramp_images
-        self.initial_probability = float(initial_probability)
+        self.initial_probability = check_number_in(initial_probability, "initial_probability", 0, 1)
 
         def state(name, value=0.0):
             return self.add_weight(

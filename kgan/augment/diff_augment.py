@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from kgan.augment import ops as augment_ops
+from kgan.utils.validation import check_number_in
 
 # name -> (sample_params(shape, seed, layer), transform(images, params, layer))
 _TRANSFORMS = {
@@ -51,11 +52,6 @@ def parse_policy(policy):
     return names
 
 
-def _check_ratio(value, name):
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0.0 < value < 1.0:
-        raise ValueError(f"{name} must be a number in (0, 1). Received: {name}={value!r}")
-
-
 @keras.saving.register_keras_serializable(package="kgan")
 class DiffAugment(keras.layers.Layer):
     """Differentiable augmentation of discriminator inputs, real and fake alike.
@@ -100,8 +96,8 @@ class DiffAugment(keras.layers.Layer):
     ):
         super().__init__(**kwargs)
         self.transforms = parse_policy(policy)
-        _check_ratio(translation_ratio, "translation_ratio")
-        _check_ratio(cutout_ratio, "cutout_ratio")
+        check_number_in(translation_ratio, "translation_ratio", 0, 1, closed="neither")
+        check_number_in(cutout_ratio, "cutout_ratio", 0, 1, closed="neither")
         self.policy = policy
         self.translation_ratio = float(translation_ratio)
         self.cutout_ratio = float(cutout_ratio)

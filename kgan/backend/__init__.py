@@ -1,14 +1,17 @@
 """The only package of kgan that imports tensorflow, jax or torch.
 
-It offers the following, implemented once per backend and selected here from
-`keras.backend.backend()`:
+It offers the following, selected here from `keras.backend.backend()`:
 
 - `gradients(loss_fn, variables)`: differentiate `loss_fn()` with respect to
   `variables` only; return `(loss, logs, gradients)`. `loss_fn` takes no
   arguments and returns a scalar loss and a dict of scalar tensors to report;
   `variables` is a list of `keras.Variable`; a variable the loss does not
   reach gets a zero gradient. Variables `loss_fn` assigns (BatchNorm
-  statistics) keep the assigned values.
+  statistics) keep the assigned values. `loss_fn` must not assign any of
+  `variables` (the optimizer updates them): JAX raises a ValueError that
+  names the variable (its trace could only drop the assignment), torch's
+  autograd raises when the assignment follows a read, and TensorFlow does
+  not check.
 - `apply_gradients(optimizer, gradients, variables)`: one step of a built
   `keras.optimizers.Optimizer` that owns `variables`.
 - `update(loss_fn, variables, optimizer)`: both, return `(loss, logs)`; with a
@@ -27,10 +30,19 @@ It offers the following, implemented once per backend and selected here from
   replica, `(0, 1)` elsewhere, so per-sample noise can be drawn for the global
   batch and sliced (distributed training then equals single-device training).
 - `required_callbacks()`: callbacks `fit()` must add on this backend.
+- `jit_compiles_input_gradients()`: whether `jit_compile=True` can compile a
+  step that differentiates input gradients (double backward); torch.compile
+  cannot.
+- `writes_saved_models()`: whether a SavedModel is written in this process
+  (torch exports through a TensorFlow-backend subprocess).
 - `TrainStep`: a mixin whose `train_step` is what Keras' `fit()` calls on this
-  backend; it runs the model's backend-neutral `adversarial_step(batch)`.
+  backend; it runs the model's `stateful_train_step(data)`, one training step
+  written in `keras.ops` that reads and assigns variables in place (on JAX
+  inside a stateless scope over the whole state) and returns its logs.
 
-Everything above this package is written in `keras.ops`.
+What two backends share is written once in `kgan/backend/common.py`; each
+backend module holds only what differs. Everything above this package is
+written in `keras.ops`.
 """
 
 import functools
@@ -42,34 +54,31 @@ from kgan.backend import optimizer_step
 _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
-    from kgan.backend.tensorflow import (
+    from kgan.backend.common import (
         TrainStep,
         apply_gradients,
-        gradients,
-        input_gradients,
-        replica_context,
+        jit_compiles_input_gradients,
         required_callbacks,
-        run_if,
+        writes_saved_models,
     )
+    from kgan.backend.tensorflow import gradients, input_gradients, replica_context, run_if
 elif _BACKEND == "jax":
-    from kgan.backend.jax import (
-        TrainStep,
+    from kgan.backend.common import (
         apply_gradients,
-        gradients,
-        input_gradients,
+        jit_compiles_input_gradients,
         replica_context,
-        required_callbacks,
-        run_if,
+        writes_saved_models,
     )
+    from kgan.backend.jax import TrainStep, gradients, input_gradients, required_callbacks, run_if
 elif _BACKEND == "torch":
+    from kgan.backend.common import TrainStep, replica_context, required_callbacks
     from kgan.backend.torch import (
-        TrainStep,
         apply_gradients,
         gradients,
         input_gradients,
-        replica_context,
-        required_callbacks,
+        jit_compiles_input_gradients,
         run_if,
+        writes_saved_models,
     )
 else:
     raise ImportError(
@@ -91,8 +100,10 @@ __all__ = [
     "apply_gradients",
     "gradients",
     "input_gradients",
+    "jit_compiles_input_gradients",
     "replica_context",
     "required_callbacks",
     "run_if",
     "update",
+    "writes_saved_models",
 ]

@@ -2,7 +2,7 @@
 
 Keras' JAX trainer calls a pure `train_step(state, data) -> (logs, state)`.
 `TrainStep` maps the whole state into one `keras.StatelessScope`, so the
-backend-neutral `adversarial_step` can read and assign variables as if they were
+backend-neutral `stateful_train_step` can read and assign variables as if they were
 stateful; the scope records every assignment and the new state is read back out.
 
 Inside that scope, `gradients` differentiates with `jax.value_and_grad`: the
@@ -35,7 +35,9 @@ class _ChildScope(StatelessScope):
         super().add_update(update)
 
     def get_current_value(self, variable):
-        value = self.state_mapping.get(id(variable))
+        value = super().get_current_value(variable)
+        # `original_scope` (the enclosing scope, set by `__enter__`) is not
+        # documented Keras API; tests/test_keras_internals.py guards it.
         if value is None and self.original_scope is not None:
             value = self.original_scope.get_current_value(variable)
         return value
@@ -45,8 +47,12 @@ def _functionalize(fn, variables):
     """Wraps `fn(*args) -> (out, aux)` as a pure function of `variables`' values.
 
     Returns `(pure_fn, assigned)`: `pure_fn(values, *args)` returns
-    `(out, (aux, new_values))`; once traced, `assigned` lists the other variables
+    `(out, (aux, new_values))`; once traced, `assigned` lists the variables
     that `fn` assigned, in the order of `new_values`.
+
+    Raises:
+        ValueError: when `fn` assigns one of `variables` (the trace could only
+            drop that assignment; the optimizer updates those variables).
     """
     assigned = []
 
@@ -54,7 +60,14 @@ def _functionalize(fn, variables):
         with _ChildScope(list(zip(variables, values))) as scope:
             out, aux = fn(*args)
         differentiated = {id(v) for v in variables}
-        assigned[:] = [v for key, v in scope.assigned.items() if key not in differentiated]
+        for key, variable in scope.assigned.items():
+            if key in differentiated:
+                raise ValueError(
+                    "A differentiated function must not assign the variables it is "
+                    "differentiated with respect to (the optimizer updates them). "
+                    f"Received: an assignment to variable={variable.path!r}"
+                )
+        assigned[:] = scope.assigned.values()
         return out, (aux, [scope.get_current_value(v) for v in assigned])
 
     return pure_fn, assigned
@@ -74,12 +87,6 @@ def gradients(loss_fn, variables):
     return loss, logs, grads
 
 
-def apply_gradients(optimizer, grads, variables):
-    """`kgan.backend.apply_gradients`: `optimizer.apply` (assignments go to the
-    enclosing stateless scope)."""
-    optimizer.apply(grads, variables)
-
-
 def input_gradients(fn, x):
     """Differentiable gradient of `sum(fn(x))` with respect to the tensor `x`.
 
@@ -97,29 +104,30 @@ def input_gradients(fn, x):
 def run_if(condition, fn):
     """`kgan.backend.run_if` with `jax.lax.cond` over the assigned variables.
 
-    The true branch runs `fn()` in a child scope and returns the new values of
-    every variable it assigned; the false branch returns those variables'
-    current values, so both branches have the same structure. `jax.lax.cond`
-    traces the true branch first, which is how the false branch knows the list.
+    `jax.eval_shape` first traces `fn()` in a child scope, running nothing, to
+    list the variables it assigns. The true branch runs `fn()` and returns
+    their new values, the false branch their current values, so both branches
+    have the same structure whichever one `jax.lax.cond` traces first.
     """
-    assigned = []
 
     def run():
         with _ChildScope([]) as scope:
             fn()
-        assigned[:] = list(scope.assigned.values())
+        return scope
+
+    assigned = []
+    jax.eval_shape(lambda: assigned.extend(run().assigned.values()))
+
+    def new_values():
+        scope = run()
         return [scope.get_current_value(v) for v in assigned]
 
-    def skip():
+    def current_values():
         return [v.value for v in assigned]
 
-    _reassign(assigned, jax.lax.cond(ops.convert_to_tensor(condition), run, skip))
-
-
-def replica_context():
-    """`(0, 1)`: under `keras.distribution` JAX runs one global program, so
-    noise drawn for the global batch is already split across devices."""
-    return 0, 1
+    _reassign(
+        assigned, jax.lax.cond(ops.convert_to_tensor(condition), new_values, current_values)
+    )
 
 
 class _SynchronousBatchEnd(keras.callbacks.Callback):
@@ -165,6 +173,6 @@ class TrainStep:
             for variable, value in zip(variables, values)
         ]
         with StatelessScope(state_mapping=mapping) as scope:
-            logs = self.adversarial_step(data)
+            logs = self.stateful_train_step(data)
         new_state = tuple([scope.get_current_value(v) for v in variables] for variables in groups)
         return logs, new_state

@@ -13,7 +13,7 @@ import tensorflow as tf
 
 
 def _outputs(images):
-    images = tf.clip_by_value(tf.cast(images, tf.float32), -1.0, 1.0)
+    images = tf.clip_by_value(images, -1.0, 1.0)
     return {
         "images": images,
         "images_uint8": tf.cast(tf.round((images + 1.0) * 127.5), tf.uint8),
@@ -61,7 +61,8 @@ def _serve_conditional_images(run, image_shape, condition):
 
 
 def _forward_function(network, forward, specs):
-    """`forward` as a `tf.function`, exported by a private ExportArchive.
+    """`forward` as a `tf.function`, exported by a private ExportArchive, that
+    answers a batch of 0 rows with an empty float32 `(0, H, W, C)` batch.
 
     On JAX the archive converts it with jax2tf and the function keeps the
     archive (which owns the TensorFlow copies of the variables) referenced.
@@ -77,12 +78,24 @@ def _forward_function(network, forward, specs):
             "native_serialization_platforms": ("cpu", "cuda"),
             "with_gradient": False,
         }
-    return archive.add_endpoint(
+    endpoint = archive.add_endpoint(
         "forward",
         forward,
         input_signature=[keras.InputSpec(shape=shape, dtype=dtype) for shape, dtype in specs],
         **kwargs,
     )
+    output_shape = list(network.output_shape[1:])
+
+    def run(*inputs):
+        # jax2tf's symbolic batch size is ≥ 1: the JAX export rejects 0 rows, so an
+        # empty batch never reaches the network on any backend.
+        return tf.cond(
+            tf.shape(inputs[0])[0] > 0,
+            lambda: tf.cast(endpoint(*inputs), tf.float32),
+            lambda: tf.zeros([0, *output_shape], tf.float32),
+        )
+
+    return run
 
 
 def write_saved_model(path, network, forward, contract, signatures):

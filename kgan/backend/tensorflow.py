@@ -25,11 +25,6 @@ def gradients(loss_fn, variables):
     return loss, logs, grads
 
 
-def apply_gradients(optimizer, grads, variables):
-    """`kgan.backend.apply_gradients`: `optimizer.apply`."""
-    optimizer.apply(grads, variables)
-
-
 def input_gradients(fn, x):
     """Differentiable gradient of `sum(fn(x))` with respect to the tensor `x`."""
     x = ops.convert_to_tensor(x)
@@ -60,15 +55,3 @@ def replica_context():
     if context is None or context.num_replicas_in_sync == 1:
         return 0, 1
     return context.replica_id_in_sync_group, context.num_replicas_in_sync
-
-
-def required_callbacks():
-    """Callbacks `fit()` needs on this backend: none."""
-    return []
-
-
-class TrainStep:
-    """Mixin: Keras' TensorFlow trainer calls `train_step(data)`."""
-
-    def train_step(self, data):
-        return self.adversarial_step(data)

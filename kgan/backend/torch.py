@@ -44,18 +44,19 @@ def run_if(condition, fn):
         fn()
 
 
-def replica_context():
-    """`(0, 1)`: Keras offers no multi-device distribution for the torch backend."""
-    return 0, 1
+def jit_compiles_input_gradients():
+    """False: torch.compile cannot compile a double backward, so a step that
+    differentiates input gradients runs eagerly."""
+    return False
 
 
-def required_callbacks():
-    """Callbacks `fit()` needs on this backend: none."""
-    return []
+def writes_saved_models():
+    """False: a SavedModel is written by a TensorFlow-backend subprocess
+    (`kgan.export.reexport`)."""
+    return False
 
 
-class TrainStep:
-    """Mixin: Keras' torch trainer calls `train_step(data)`."""
-
-    def train_step(self, data):
-        return self.adversarial_step(data)
+def set_cpu_threads(num_threads):
+    """Sets the threads torch's CPU operations use (`torch.set_num_threads`);
+    the `kgan` command line's choice, never made for library users."""
+    torch.set_num_threads(num_threads)

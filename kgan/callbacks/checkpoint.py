@@ -11,6 +11,8 @@ import warnings
 import keras
 import numpy as np
 
+from kgan.utils.validation import check_int
+
 FORMAT_VERSION = 1
 _MAGIC = b"KGANCKPT"
 _SUFFIX = ".kgan-ckpt"
@@ -288,12 +290,9 @@ class Checkpoint(keras.callbacks.Callback):
             raise ValueError(
                 f"directory must be a non-empty path. Received: directory={directory!r}"
             )
-        for name, value in (("every_n_epochs", every_n_epochs), ("keep", keep)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be an integer ≥ 1. Received: {name}={value!r}")
         self.directory = os.fspath(directory)
-        self.every_n_epochs = every_n_epochs
-        self.keep = keep
+        self.every_n_epochs = check_int(every_n_epochs, "every_n_epochs")
+        self.keep = check_int(keep, "keep")
         self.restore = bool(restore)
         self.restored_from = None
         self.history = {}
@@ -323,8 +322,15 @@ class Checkpoint(keras.callbacks.Callback):
         self._epochs = list(range(meta["epoch"]))
         self.restored_from = path
         # Keras' fit() starts from `_initial_epoch` when it is set (the
-        # mechanism of keras.callbacks.BackupAndRestore).
+        # mechanism of keras.callbacks.BackupAndRestore; not public API, so
+        # tests/test_keras_internals.py guards it). Keras never clears it:
+        # on_epoch_begin and on_train_end do, so a later fit() starts where asked.
         model._initial_epoch = meta["epoch"]
+
+    def on_epoch_begin(self, epoch, logs=None):
+        # fit() has read `_initial_epoch` by now; clearing it here also covers
+        # a fit() that an exception ends.
+        self.model._initial_epoch = None
 
     # ------------------------------------------------------------ save
     def on_epoch_end(self, epoch, logs=None):

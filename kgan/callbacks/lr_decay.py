@@ -2,6 +2,8 @@
 
 import keras
 
+from kgan.utils.validation import check_int
+
 
 class LinearLearningRateDecay(keras.callbacks.Callback):
     """Keeps both learning rates for `constant_epochs`, then decays them linearly
@@ -28,16 +30,8 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
 
     def __init__(self, constant_epochs, decay_epochs):
         super().__init__()
-        if not isinstance(constant_epochs, int) or constant_epochs < 0:
-            raise ValueError(
-                f"constant_epochs must be an integer ≥ 0. Received: constant_epochs={constant_epochs!r}"
-            )
-        if not isinstance(decay_epochs, int) or decay_epochs < 1:
-            raise ValueError(
-                f"decay_epochs must be an integer ≥ 1. Received: decay_epochs={decay_epochs!r}"
-            )
-        self.constant_epochs = constant_epochs
-        self.decay_epochs = decay_epochs
+        self.constant_epochs = check_int(constant_epochs, "constant_epochs", minimum=0)
+        self.decay_epochs = check_int(decay_epochs, "decay_epochs")
         self.initial_learning_rates = None
 
     def factor(self, epoch):

@@ -5,6 +5,8 @@ import time
 import keras
 import numpy as np
 
+from kgan.utils.validation import check_int
+
 DIGITS_DEFAULT = ("fid_digits", "kid_digits")
 REFERENCE_DEFAULT = ("fid", "kid")
 _DIGITS_FEATURE_METRICS = {"fid_digits": "fid", "kid_digits": "kid", "kid_digits_std": "kid",
@@ -62,10 +64,8 @@ class MetricsCallback(keras.callbacks.Callback):
     def __init__(self, every_n_epochs=1, num_samples=1000, metrics=None, evaluator=None,
                  reference=None, extractor=None, seed=0, labels=None, kid_subsets=100):
         super().__init__()
-        if not isinstance(every_n_epochs, int) or every_n_epochs < 1:
-            raise ValueError(f"every_n_epochs must be an integer ≥ 1. Received: {every_n_epochs!r}")
-        if not isinstance(num_samples, int) or num_samples < 10:
-            raise ValueError(f"num_samples must be an integer ≥ 10. Received: {num_samples!r}")
+        check_int(every_n_epochs, "every_n_epochs")
+        check_int(num_samples, "num_samples", minimum=10)
         if evaluator is not None and reference is not None:
             raise ValueError("Pass either evaluator or reference, not both.")
         if extractor is not None and reference is None:

@@ -5,6 +5,8 @@ import warnings
 import keras
 import numpy as np
 
+from kgan.utils.validation import check_bool
+
 
 class NaNGuard(keras.callbacks.Callback):
     """Stops training at the first step whose loss (or, optionally, weight) is NaN or Inf.
@@ -39,11 +41,8 @@ class NaNGuard(keras.callbacks.Callback):
 
     def __init__(self, check_weights=False, raise_error=True):
         super().__init__()
-        for name, value in (("check_weights", check_weights), ("raise_error", raise_error)):
-            if not isinstance(value, bool):
-                raise ValueError(f"{name} must be True or False. Received: {name}={value!r}")
-        self.check_weights = check_weights
-        self.raise_error = raise_error
+        self.check_weights = check_bool(check_weights, "check_weights")
+        self.raise_error = check_bool(raise_error, "raise_error")
         self.message = None
         self.step = None
 

@@ -9,11 +9,14 @@ import keras
 import numpy as np
 
 from kgan.callbacks.plots import save_image_grid, save_scatter, tile_images
-from kgan.models.gan import latents
+from kgan.utils.sampling import latents
+from kgan.utils.validation import check_int
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """Writes `log_dir/samples_epoch_XXXX.png` every `every_n_epochs` epochs.
+    """Writes `log_dir/samples_epoch_XXXX.png` every `every_n_epochs` epochs
+    and after the last epoch (so a run shorter than `every_n_epochs`, or one
+    stopped early, still leaves its final grid).
 
     The latents (and labels, for conditional models) are fixed when training
     starts, so the grids show how the same samples evolve. Images are drawn as a
@@ -47,13 +50,9 @@ class SampleGrid(keras.callbacks.Callback):
     def __init__(self, log_dir, every_n_epochs=1, num_samples=64, seed=0, labels=None,
                  tensorboard_dir=None):
         super().__init__()
-        if not isinstance(every_n_epochs, int) or every_n_epochs < 1:
-            raise ValueError(f"every_n_epochs must be an integer ≥ 1. Received: {every_n_epochs!r}")
-        if not isinstance(num_samples, int) or num_samples < 1:
-            raise ValueError(f"num_samples must be a positive integer. Received: {num_samples!r}")
         self.log_dir = log_dir
-        self.every_n_epochs = every_n_epochs
-        self.num_samples = num_samples
+        self.every_n_epochs = check_int(every_n_epochs, "every_n_epochs")
+        self.num_samples = check_int(num_samples, "num_samples")
         self.seed = seed
         self.labels = labels
         self.tensorboard_dir = tensorboard_dir
@@ -72,6 +71,7 @@ class SampleGrid(keras.callbacks.Callback):
                 ) from error
             self._writer = EventFileWriter(os.path.join(self.tensorboard_dir, "samples"))
         self._z = latents(self.num_samples, self.model.latent_dim, self.seed)
+        self._last_epoch = self._written_epoch = None
         if hasattr(self.model, "num_classes") and self.labels is None:
             self.labels = np.arange(self.num_samples) % self.model.num_classes
 
@@ -81,8 +81,17 @@ class SampleGrid(keras.callbacks.Callback):
         return self.model.generate(z=self._z)
 
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_n_epochs:
-            return
+        self._last_epoch = epoch
+        if (epoch + 1) % self.every_n_epochs == 0:
+            self._write(epoch)
+
+    def on_train_end(self, logs=None):
+        if self._last_epoch is not None and self._last_epoch != self._written_epoch:
+            self._write(self._last_epoch)
+        if self._writer is not None:
+            self._writer.flush()
+
+    def _write(self, epoch):
         samples = self._generate()
         path = os.path.join(self.log_dir, f"samples_epoch_{epoch + 1:04d}.png")
         title = f"epoch {epoch + 1}"
@@ -93,10 +102,7 @@ class SampleGrid(keras.callbacks.Callback):
             if self._writer is not None:
                 self._write_tensorboard_image(samples, epoch)
         self.paths.append(path)
-
-    def on_train_end(self, logs=None):
-        if self._writer is not None:
-            self._writer.flush()
+        self._written_epoch = epoch
 
     def _write_tensorboard_image(self, samples, step):
         from PIL import Image

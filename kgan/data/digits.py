@@ -8,6 +8,8 @@ shipped inside scikit-learn (BSD-3-Clause). No download is ever needed.
 import numpy as np
 from scipy import ndimage
 
+from kgan.utils.validation import check_int
+
 SOURCE_SIZE = 8
 _SPLIT_SEED = 0
 
@@ -30,8 +32,7 @@ def load_digits(image_size=32, split="all", test_fraction=0.2):
     """
     from sklearn.datasets import load_digits as sklearn_digits
 
-    if not isinstance(image_size, int) or image_size < SOURCE_SIZE:
-        raise ValueError(f"image_size must be an integer ≥ 8. Received: image_size={image_size!r}")
+    check_int(image_size, "image_size", minimum=SOURCE_SIZE)
     if split not in ("all", "train", "test"):
         raise ValueError(f"split must be 'all', 'train' or 'test'. Received: split={split!r}")
     if not 0.0 < test_fraction < 1.0:

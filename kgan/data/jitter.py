@@ -6,6 +6,8 @@ import math
 import keras
 import numpy as np
 
+from kgan.utils.validation import check_int
+
 
 def random_crop_flip(arrays, crop_size, rng):
     """The same random `crop_size` square and horizontal flip (probability ½),
@@ -47,11 +49,6 @@ def _check_images(named):
             )
 
 
-def _check_batch_size(batch_size):
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer. Received: {batch_size!r}")
-
-
 class PairedDataset(keras.utils.PyDataset):
     """`(source, target)` batches of aligned pairs with pix2pix's jitter.
 
@@ -83,7 +80,7 @@ class PairedDataset(keras.utils.PyDataset):
                 "source and target must hold the same number of images of one height and "
                 f"width. Received: {self.source.shape} and {self.target.shape}"
             )
-        _check_batch_size(batch_size)
+        check_int(batch_size, "batch_size")
         _check_crop_size(crop_size, self.source)
         self.batch_size, self.crop_size = batch_size, crop_size
         self._rng = np.random.default_rng(seed)
@@ -141,7 +138,7 @@ class UnpairedDataset(keras.utils.PyDataset):
                 "images_a and images_b must have the same image shape. Received: "
                 f"{self.images_a.shape[1:]} and {self.images_b.shape[1:]}"
             )
-        _check_batch_size(batch_size)
+        check_int(batch_size, "batch_size")
         _check_crop_size(crop_size, self.images_a)
         self.batch_size = batch_size
         self.crop_size = crop_size

@@ -9,6 +9,8 @@ Each sample picks a mode uniformly at random.
 
 import numpy as np
 
+from kgan.utils.validation import check_int
+
 
 def _ring8():
     angles = 2.0 * np.pi * np.arange(8) / 8
@@ -43,8 +45,7 @@ def gaussian_mixture(name, num_samples, seed=None):
         float32 `(num_samples, 2)`.
     """
     centers, std = mixture_modes(name)
-    if not isinstance(num_samples, int) or num_samples <= 0:
-        raise ValueError(f"num_samples must be a positive integer. Received: {num_samples!r}")
+    check_int(num_samples, "num_samples")
     rng = np.random.default_rng(seed)
     modes = rng.integers(0, len(centers), num_samples)
     samples = centers[modes] + std * rng.standard_normal((num_samples, 2))

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 
 from kgan.backend.interop import tf_data_pipeline
+from kgan.utils.validation import check_int
 
 KINDS = ("auto", "tf.data", "py_dataset")
 
@@ -46,8 +47,7 @@ def make_dataset(x, y=None, batch_size=64, shuffle=True, seed=None, kind="auto",
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}. Received: kind={kind!r}")
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer. Received: {batch_size!r}")
+    check_int(batch_size, "batch_size")
     x = np.asarray(x)
     if y is not None:
         y = np.asarray(y)

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from kgan.data.images import IMAGE_EXTENSIONS, _check_folder_args, _load_one, images_from_array
+from kgan.utils.validation import check_int
 
 
 def image_files(directory):
@@ -51,15 +52,10 @@ class ImageFolderStream(keras.utils.PyDataset):
                  max_images=None, mirror=False, workers=4):
         super().__init__(workers=workers, use_multiprocessing=False)
         _check_folder_args(directory, channels)
-        if not isinstance(image_size, int) or image_size < 1:
-            raise ValueError(f"image_size must be a positive integer. Received: {image_size!r}")
+        check_int(image_size, "image_size")
         self.files = image_files(directory)
         if max_images is not None:
-            if not isinstance(max_images, int) or max_images < 1:
-                raise ValueError(
-                    f"max_images must be a positive integer or None. Received: {max_images!r}"
-                )
-            self.files = self.files[:max_images]
+            self.files = self.files[:check_int(max_images, "max_images")]
         if not isinstance(batch_size, int) or not 1 <= batch_size <= len(self.files):
             raise ValueError(
                 f"batch_size must be an integer in [1, {len(self.files)}] (the images found "

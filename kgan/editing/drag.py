@@ -8,18 +8,9 @@ import numpy as np
 from keras import ops
 
 from kgan.backend import TrainStep, apply_gradients, gradients, run_if
-from kgan.models.gan import latents_or_given
 from kgan.models.stylegan import StyleGAN2
-
-
-def _positive_int(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be an integer ≥ 1. Received: {name}={value!r}")
-
-
-def _positive_number(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a number > 0. Received: {name}={value!r}")
+from kgan.utils.sampling import latents_or_given
+from kgan.utils.validation import check_int, check_non_negative, check_positive
 
 
 def bilinear_sample(features, points):
@@ -224,7 +215,7 @@ class _DragStep(TrainStep, keras.Model):
             variable.assign(ops.zeros(variable.shape, variable.dtype))
         self.optimizer.learning_rate = self.editor.learning_rate
 
-    def adversarial_step(self, data):
+    def stateful_train_step(self, data):
         allowed, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         editor = self.editor
 
@@ -289,11 +280,9 @@ class DragGAN:
       defaults are `max(2, round(3 · size / 512))` and
       `max(3, round(12 · size / 512))` (2 and 3 at 32×32).
 
-    `mask_weight` and `learning_rate` default to the paper's. On the 10-epoch
-    32×32 digits StyleGAN2 (`benchmarks/draggan.py`) they were too stiff and
-    too slow: with λ = 10 a masked drag never moved (the L1 term pins w+), and
-    lr 2e-3 left half the drags short after 200 steps; lr 1e-2 with λ = 1 is
-    what worked there.
+    `mask_weight` and `learning_rate` default to the paper's, made for 512²
+    models; on small images they can be too stiff and too slow (the settings
+    measured on 32×32 digits: recipes/README.md, DragGAN).
 
     Args:
         model: a trained `kgan.models.StyleGAN2`.
@@ -339,7 +328,7 @@ class DragGAN:
             )
         if num_optimized_ws is None:
             num_optimized_ws = max(1, round(6 * model.num_ws / 16))
-        _positive_int("num_optimized_ws", num_optimized_ws)
+        check_int(num_optimized_ws, "num_optimized_ws")
         if num_optimized_ws > model.num_ws:
             raise ValueError(
                 f"num_optimized_ws must be at most num_ws={model.num_ws}. "
@@ -347,19 +336,14 @@ class DragGAN:
             )
         if motion_radius is None:
             motion_radius = max(2, round(3 * size / 512))
-        _positive_number("motion_radius", motion_radius)
+        check_positive(motion_radius, "motion_radius")
         if tracking_radius is None:
             tracking_radius = max(3, round(12 * size / 512))
-        _positive_int("tracking_radius", tracking_radius)
-        if isinstance(mask_weight, bool) or not isinstance(mask_weight, (int, float)) or mask_weight < 0:
-            raise ValueError(f"mask_weight must be a number ≥ 0. Received: mask_weight={mask_weight!r}")
-        _positive_number("learning_rate", learning_rate)
-        _positive_int("max_steps", max_steps)
-        if (isinstance(stop_distance, bool) or not isinstance(stop_distance, (int, float))
-                or stop_distance < 0):
-            raise ValueError(
-                f"stop_distance must be a number ≥ 0. Received: stop_distance={stop_distance!r}"
-            )
+        check_int(tracking_radius, "tracking_radius")
+        check_non_negative(mask_weight, "mask_weight")
+        check_positive(learning_rate, "learning_rate")
+        check_int(max_steps, "max_steps")
+        check_non_negative(stop_distance, "stop_distance")
         self.feature_resolution = feature_resolution
         self.num_optimized_ws = num_optimized_ws
         self.motion_radius = float(motion_radius)
@@ -453,7 +437,7 @@ class DragGAN:
                 f"Received: {len(handles)} handles and {len(targets)} targets"
             )
         steps = self.max_steps if steps is None else steps
-        _positive_int("steps", steps)
+        check_int(steps, "steps")
         height, width = self.image_shape[:2]
         if mask is not None:
             mask = np.asarray(mask, dtype="float32")

@@ -12,6 +12,7 @@ import sys
 import keras
 
 from kgan.export.saved_model import export_saved_model
+from kgan.saving import load_model
 
 
 def main(keras_path, path, options):
@@ -20,7 +21,7 @@ def main(keras_path, path, options):
             "kgan.export.reexport runs with KERAS_BACKEND=tensorflow. "
             f"Received: KERAS_BACKEND={keras.backend.backend()!r}"
         )
-    model = keras.saving.load_model(keras_path, compile=False)
+    model = load_model(keras_path, compile=False)
     export_saved_model(model, path, **json.loads(options))
 
 

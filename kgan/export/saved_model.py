@@ -2,14 +2,19 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 import keras
 
+from kgan.backend import writes_saved_models
+
 SIGNATURES = ("serving_default", "generate")
 TRANSLATOR_SIGNATURES = ("serving_default",)
+# What a SavedModel directory holds; `overwrite` removes nothing else.
+SAVED_MODEL_ENTRIES = {"saved_model.pb", "variables", "assets", "assets.extra", "fingerprint.pb"}
 
 
 def _input_shapes(network):
@@ -127,7 +132,30 @@ def _check_signatures(signatures, kind):
     return tuple(name for name in allowed if name in signatures)
 
 
-def export_saved_model(model, path, *, signatures=None, latent_dim=None, num_classes=None):
+def _clear_directory(path, overwrite):
+    """Checks that `path` is new or an empty directory; with `overwrite`, a
+    SavedModel's directory is removed first, so no file of the old export stays."""
+    if os.path.isfile(path):
+        raise FileExistsError(f"path must be a directory, not a file. Received: path={path!r}")
+    entries = sorted(os.listdir(path)) if os.path.isdir(path) else []
+    if not entries:
+        return
+    if not overwrite:
+        raise FileExistsError(
+            f"{path!r} already holds an export or other files ({', '.join(entries[:5])}); "
+            "pass overwrite=True (kgan export --overwrite) to replace it, or export to a new "
+            "directory (for TF Serving, the next version number)."
+        )
+    if "saved_model.pb" not in entries or not set(entries) <= SAVED_MODEL_ENTRIES:
+        raise FileExistsError(
+            f"{path!r} holds files that are not a SavedModel's ({', '.join(entries[:5])}); "
+            "overwrite replaces a SavedModel only: export to a new directory."
+        )
+    shutil.rmtree(path)
+
+
+def export_saved_model(model, path, *, signatures=None, latent_dim=None, num_classes=None,
+                       overwrite=False):
     """Writes a TF Serving SavedModel of a generator, from any Keras backend.
 
     The served network is `model.sampling_generator` (the generator EMA when
@@ -159,7 +187,9 @@ def export_saved_model(model, path, *, signatures=None, latent_dim=None, num_cla
       signatures (SignatureDefs have no optional inputs).
 
     Every signature returns `images` float32 `[batch, H, W, C]` clipped to
-    [-1, 1] and `images_uint8` uint8 `round((images + 1) · 127.5)`. Inputs of
+    [-1, 1] and `images_uint8` uint8 `round((images + 1) · 127.5)`, one image
+    per row of the inputs or per sample asked for: 0 rows give an empty
+    `[0, H, W, C]` batch, from every backend's export. Inputs of
     the wrong shape, labels out of range or of the wrong length, and a negative
     `num_samples` fail the request with a message that names the input.
 
@@ -176,7 +206,8 @@ def export_saved_model(model, path, *, signatures=None, latent_dim=None, num_cla
         model: built `keras.Model`: a kgan model, e.g. from
             `keras.saving.load_model("model.keras")`, or a plain generator or
             translator network.
-        path: str or path-like, the SavedModel directory to write.
+        path: str or path-like, the SavedModel directory to write: new or
+            empty (TF Serving's layout: `base/<version>`, e.g. `export/gan/1`).
         signatures: sequence of str or None (default: all that apply),
             a subset of `("serving_default", "generate")` that includes
             `"serving_default"`; translators have `serving_default` only.
@@ -185,6 +216,10 @@ def export_saved_model(model, path, *, signatures=None, latent_dim=None, num_cla
         num_classes: int or None, default None: from `model.num_classes`;
             required for a plain conditional generator. For a translator with
             an int style input, the number of styles (default `model.num_styles`).
+        overwrite: bool, default False: replace the SavedModel at `path`
+            (its directory is removed first). Without it a `path` that holds
+            files raises `FileExistsError`; so does one that holds files other
+            than a SavedModel's, even with it.
 
     Returns:
         dict, the exported contract: `kind`, `latent_dim`, `num_classes`,
@@ -201,12 +236,13 @@ def export_saved_model(model, path, *, signatures=None, latent_dim=None, num_cla
     network, contract = _contract(model, latent_dim, num_classes)
     chosen = _check_signatures(signatures, contract["kind"])
     path = os.fspath(path)
-    if keras.backend.backend() == "torch":
-        _export_in_tensorflow(model, path, chosen, contract)
-    else:
+    _clear_directory(path, overwrite)
+    if writes_saved_models():
         from kgan.backend.saved_model import write_saved_model
 
         write_saved_model(path, network, _forward(model, network, contract), contract, chosen)
+    else:
+        _export_in_tensorflow(model, path, chosen, contract)
     return {**contract, "image_shape": list(contract["image_shape"]), "signatures": list(chosen)}
 
 

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from kgan.layers.spectral_normalization import SpectralNormalization
+from kgan.utils.validation import check_bool
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -45,11 +46,7 @@ class SelfAttention(keras.layers.Layer):
 
     def __init__(self, spectral_normalization=True, kernel_initializer="orthogonal", **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(spectral_normalization, bool):
-            raise ValueError(
-                "spectral_normalization must be a bool. "
-                f"Received: spectral_normalization={spectral_normalization!r}"
-            )
+        check_bool(spectral_normalization, "spectral_normalization")
         self.spectral_normalization = spectral_normalization
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
 

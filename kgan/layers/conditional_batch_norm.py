@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from kgan.layers.spectral_normalization import SpectralNormalization
+from kgan.utils.validation import check_bool, check_number_in, check_positive
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -45,17 +46,9 @@ class ConditionalBatchNormalization(keras.layers.Layer):
     def __init__(self, momentum=0.9, epsilon=1e-5, spectral_normalization=False,
                  kernel_initializer="orthogonal", **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(momentum, (int, float)) or not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be a float in [0, 1). Received: momentum={momentum!r}")
-        if not isinstance(epsilon, (int, float)) or epsilon <= 0:
-            raise ValueError(f"epsilon must be a float > 0. Received: epsilon={epsilon!r}")
-        if not isinstance(spectral_normalization, bool):
-            raise ValueError(
-                "spectral_normalization must be a bool. "
-                f"Received: spectral_normalization={spectral_normalization!r}"
-            )
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
+        self.momentum = check_number_in(momentum, "momentum", 0, 1, closed="left")
+        self.epsilon = check_positive(epsilon, "epsilon")
+        check_bool(spectral_normalization, "spectral_normalization")
         self.spectral_normalization = spectral_normalization
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
 

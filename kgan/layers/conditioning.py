@@ -3,12 +3,7 @@
 import keras
 from keras import ops
 
-
-def _check_num_classes(num_classes):
-    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
-        raise ValueError(
-            f"num_classes must be an integer ≥ 2. Received: num_classes={num_classes!r}"
-        )
+from kgan.utils.validation import check_int
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -25,7 +20,7 @@ class ConcatenateLabels(keras.layers.Layer):
 
     def __init__(self, num_classes, **kwargs):
         super().__init__(**kwargs)
-        _check_num_classes(num_classes)
+        check_int(num_classes, "num_classes", minimum=2)
         self.num_classes = num_classes
 
     def call(self, inputs):
@@ -61,7 +56,7 @@ class ProjectionHead(keras.layers.Layer):
 
     def __init__(self, num_classes, **kwargs):
         super().__init__(**kwargs)
-        _check_num_classes(num_classes)
+        check_int(num_classes, "num_classes", minimum=2)
         self.num_classes = num_classes
 
     def build(self, input_shape):

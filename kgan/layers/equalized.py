@@ -12,19 +12,9 @@ import math
 import keras
 from keras import ops
 
+from kgan.utils.validation import check_bool, check_int, check_positive, is_int, is_number
+
 HE_GAIN = math.sqrt(2.0)  # He's constant for a following (leaky) ReLU
-
-
-def _check_positive_int(**values):
-    for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
-
-
-def _check_positive_float(**values):
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ValueError(f"{name} must be a positive number. Received: {name}={value!r}")
 
 
 class _Equalized(keras.layers.Layer):
@@ -33,15 +23,12 @@ class _Equalized(keras.layers.Layer):
     def __init__(self, use_bias=True, bias_init=0.0, gain=HE_GAIN, lr_multiplier=1.0,
                  activation=None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(use_bias, bool):
-            raise ValueError(f"use_bias must be True or False. Received: use_bias={use_bias!r}")
-        if isinstance(bias_init, bool) or not isinstance(bias_init, (int, float)):
+        self.use_bias = check_bool(use_bias, "use_bias")
+        if not is_number(bias_init):
             raise ValueError(f"bias_init must be a number. Received: bias_init={bias_init!r}")
-        _check_positive_float(gain=gain, lr_multiplier=lr_multiplier)
-        self.use_bias = use_bias
         self.bias_init = float(bias_init)
-        self.gain = float(gain)
-        self.lr_multiplier = float(lr_multiplier)
+        self.gain = check_positive(gain, "gain")
+        self.lr_multiplier = check_positive(lr_multiplier, "lr_multiplier")
         self.activation = keras.activations.get(activation)
 
     def _add_weights(self, kernel_shape, fan_in, units):
@@ -121,8 +108,7 @@ class EqualizedDense(_Equalized):
                  lr_multiplier=1.0, activation=None, **kwargs):
         super().__init__(use_bias=use_bias, bias_init=bias_init, gain=gain,
                          lr_multiplier=lr_multiplier, activation=activation, **kwargs)
-        _check_positive_int(units=units)
-        self.units = units
+        self.units = check_int(units, "units")
 
     def build(self, input_shape):
         fan_in = input_shape[-1]
@@ -180,12 +166,11 @@ class EqualizedConv2D(_Equalized):
                  **kwargs):
         super().__init__(use_bias=use_bias, bias_init=bias_init, gain=gain,
                          lr_multiplier=lr_multiplier, activation=activation, **kwargs)
-        _check_positive_int(filters=filters, kernel_size=kernel_size, strides=strides)
+        self.filters = check_int(filters, "filters")
+        self.kernel_size = check_int(kernel_size, "kernel_size")
+        self.strides = check_int(strides, "strides")
         if padding not in ("same", "valid"):
             raise ValueError(f'padding must be "same" or "valid". Received: padding={padding!r}')
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.strides = strides
         self.padding = padding
 
     def build(self, input_shape):
@@ -250,10 +235,9 @@ class PixelNormalization(keras.layers.Layer):
 
     def __init__(self, epsilon=1e-8, axis=-1, **kwargs):
         super().__init__(**kwargs)
-        _check_positive_float(epsilon=epsilon)
-        if isinstance(axis, bool) or not isinstance(axis, int):
+        self.epsilon = check_positive(epsilon, "epsilon")
+        if not is_int(axis):
             raise ValueError(f"axis must be an integer. Received: axis={axis!r}")
-        self.epsilon = float(epsilon)
         self.axis = axis
 
     def call(self, inputs):

@@ -3,11 +3,7 @@
 import keras
 from keras import ops
 
-
-def _check_positive_int(**values):
-    for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
+from kgan.utils.validation import check_int
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -42,9 +38,8 @@ class MinibatchDiscrimination(keras.layers.Layer):
 
     def __init__(self, num_kernels, kernel_dim, kernel_initializer=None, **kwargs):
         super().__init__(**kwargs)
-        _check_positive_int(num_kernels=num_kernels, kernel_dim=kernel_dim)
-        self.num_kernels = num_kernels
-        self.kernel_dim = kernel_dim
+        self.num_kernels = check_int(num_kernels, "num_kernels")
+        self.kernel_dim = check_int(kernel_dim, "kernel_dim")
         self.kernel_initializer = keras.initializers.get(
             kernel_initializer or keras.initializers.RandomNormal(stddev=0.05)
         )
@@ -118,9 +113,8 @@ class MinibatchStdDev(keras.layers.Layer):
 
     def __init__(self, group_size=4, num_features=1, **kwargs):
         super().__init__(**kwargs)
-        _check_positive_int(group_size=group_size, num_features=num_features)
-        self.group_size = group_size
-        self.num_features = num_features
+        self.group_size = check_int(group_size, "group_size")
+        self.num_features = check_int(num_features, "num_features")
 
     def build(self, input_shape):
         if len(input_shape) != 4 or input_shape[-1] is None:

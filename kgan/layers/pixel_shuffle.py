@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from kgan.utils.validation import check_int
+
 
 @keras.saving.register_keras_serializable(package="kgan")
 class PixelShuffle(keras.layers.Layer):
@@ -25,9 +27,7 @@ class PixelShuffle(keras.layers.Layer):
 
     def __init__(self, scale, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(scale, int) or isinstance(scale, bool) or scale < 2:
-            raise ValueError(f"scale must be an integer ≥ 2. Received: scale={scale!r}")
-        self.scale = scale
+        self.scale = check_int(scale, "scale", minimum=2)
 
     def build(self, input_shape):
         channels = input_shape[-1]

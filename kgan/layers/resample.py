@@ -4,6 +4,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from kgan.utils.validation import check_int, is_number
+
 
 def _pads(taps, up, down):
     """NVlabs' padding that makes `upfirdn2d` map H to H·up/down (before and after)."""
@@ -80,18 +82,15 @@ class Resample2D(keras.layers.Layer):
 
     def __init__(self, up=1, down=1, kernel=(1, 3, 3, 1), **kwargs):
         super().__init__(**kwargs)
-        for name, value in (("up", up), ("down", down)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be an integer ≥ 1. Received: {name}={value!r}")
+        check_int(up, "up")
+        check_int(down, "down")
         if up > 1 and down > 1:
             raise ValueError(
                 f"up and down cannot both exceed 1 (resample in two layers). "
                 f"Received: up={up}, down={down}"
             )
         taps = list(kernel) if isinstance(kernel, (list, tuple)) else None
-        if not taps or not all(
-            isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0 for t in taps
-        ):
+        if not taps or not all(is_number(t) and t > 0 for t in taps):
             raise ValueError(
                 f"kernel must be a non-empty sequence of positive numbers. Received: kernel={kernel!r}"
             )

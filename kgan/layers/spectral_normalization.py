@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from kgan.utils.validation import check_int
+
 
 def _normalize(x):
     return x / (ops.sqrt(ops.sum(ops.square(x))) + 1e-12)
@@ -21,7 +23,9 @@ class _KernelScope(keras.StatelessScope):
         super().__init__(state_mapping=[(kernel, value)], initialize_variables=False)
 
     def get_current_value(self, variable):
-        value = self.state_mapping.get(id(variable))
+        value = super().get_current_value(variable)
+        # `original_scope` (the enclosing scope, set by `__enter__`) is not
+        # documented Keras API; tests/test_keras_internals.py guards it.
         if value is None and self.original_scope is not None:
             value = self.original_scope.get_current_value(variable)
         return value
@@ -63,16 +67,7 @@ class SpectralNormalization(keras.layers.Wrapper):
 
     def __init__(self, layer, power_iterations=1, **kwargs):
         super().__init__(layer, **kwargs)
-        if (
-            not isinstance(power_iterations, int)
-            or isinstance(power_iterations, bool)
-            or power_iterations <= 0
-        ):
-            raise ValueError(
-                "power_iterations must be a positive integer. "
-                f"Received: power_iterations={power_iterations!r}"
-            )
-        self.power_iterations = power_iterations
+        self.power_iterations = check_int(power_iterations, "power_iterations")
 
     def build(self, input_shape):
         super().build(input_shape)

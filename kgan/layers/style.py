@@ -5,7 +5,8 @@ import math
 import keras
 from keras import ops
 
-from kgan.layers.equalized import EqualizedDense, _check_positive_int
+from kgan.layers.equalized import EqualizedDense
+from kgan.utils.validation import check_bool, check_int, check_positive
 
 NOISE_MODES = ("random", "const", "none")
 
@@ -64,9 +65,7 @@ class AdaptiveInstanceNormalization(keras.layers.Layer):
 
     def __init__(self, epsilon=1e-8, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or epsilon <= 0:
-            raise ValueError(f"epsilon must be a positive number. Received: epsilon={epsilon!r}")
-        self.epsilon = float(epsilon)
+        self.epsilon = check_positive(epsilon, "epsilon")
 
     def build(self, input_shape):
         x_shape, w_shape = _check_image_and_latent(input_shape, "AdaptiveInstanceNormalization")
@@ -219,14 +218,10 @@ class ModulatedConv2D(keras.layers.Layer):
 
     def __init__(self, filters, kernel_size, demodulate=True, use_bias=True, **kwargs):
         super().__init__(**kwargs)
-        _check_positive_int(filters=filters, kernel_size=kernel_size)
-        for name, value in (("demodulate", demodulate), ("use_bias", use_bias)):
-            if not isinstance(value, bool):
-                raise ValueError(f"{name} must be True or False. Received: {name}={value!r}")
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.demodulate = demodulate
-        self.use_bias = use_bias
+        self.filters = check_int(filters, "filters")
+        self.kernel_size = check_int(kernel_size, "kernel_size")
+        self.demodulate = check_bool(demodulate, "demodulate")
+        self.use_bias = check_bool(use_bias, "use_bias")
 
     def build(self, input_shape):
         x_shape, w_shape = _check_image_and_latent(input_shape, "ModulatedConv2D")
@@ -309,9 +304,8 @@ class ConstantInput(keras.layers.Layer):
 
     def __init__(self, channels, size=4, **kwargs):
         super().__init__(**kwargs)
-        _check_positive_int(channels=channels, size=size)
-        self.channels = channels
-        self.size = size
+        self.channels = check_int(channels, "channels")
+        self.size = check_int(size, "size")
 
     def build(self, input_shape):
         self.constant = self.add_weight(

@@ -20,11 +20,14 @@ from scipy import ndimage
 from kgan.data.digits import load_digits
 from kgan.metrics.features import FeatureEvaluator
 from kgan.metrics.inception_score import inception_score
+from kgan.saving import load_model
+from kgan.utils.validation import check_int
 
 NUM_CLASSES = 10
 CLASSIFIER_SIZE = 32
 CLASSIFIER_FILE = "digits_classifier.keras"
 PROTOCOL = "digits32-bilinear"
+MIN_SAMPLES = 10  # the fewest generated images DigitsEvaluator.evaluate scores
 _PACKAGE_ASSET = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets",
                               CLASSIFIER_FILE)
 
@@ -47,7 +50,7 @@ def digits_classifier_path():
 
 @functools.lru_cache(maxsize=4)
 def _load(path):
-    return keras.saving.load_model(path, compile=False)
+    return load_model(path, compile=False)
 
 
 def load_digits_classifier(path=None):
@@ -90,8 +93,7 @@ class DigitsFeatureExtractor:
     protocol = PROTOCOL
 
     def __init__(self, path=None, batch_size=256):
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer. Received: {batch_size!r}")
+        check_int(batch_size, "batch_size")
         self.path = path
         self.batch_size = batch_size
         classifier = load_digits_classifier(path)
@@ -171,7 +173,7 @@ class DigitsEvaluator:
         """Figures for generated images `(n, s, s, 1)` in [-1, 1].
 
         Args:
-            images: generated digits, n ≥ 10.
+            images: generated digits, n ≥ `MIN_SAMPLES` (10).
             labels: optional ints `(n,)`, the classes a conditional model was asked for.
 
         Returns:
@@ -183,6 +185,9 @@ class DigitsEvaluator:
             `confidence` (mean top probability), and with labels
             `conditional_accuracy` (fraction classified as asked).
         """
+        if len(images) < MIN_SAMPLES:
+            raise ValueError(f"images must hold at least {MIN_SAMPLES} digits. "
+                             f"Received: len(images)={len(images)}")
         features, probabilities = self.extractor.features_and_probabilities(images)
         result = self.features.evaluate_features(features)
         predicted = probabilities.argmax(axis=1)

@@ -2,9 +2,11 @@
 
 import numpy as np
 
+from kgan.metrics.checks import check_features
 from kgan.metrics.frechet import feature_statistics, frechet_distance
 from kgan.metrics.kid import kid
 from kgan.metrics.precision_recall import precision_recall
+from kgan.utils.validation import check_int
 
 FEATURE_METRICS = ("fid", "kid", "kid_std", "precision", "recall")
 EXTRACTORS = ("digits", "fid_inception", "inception_keras")
@@ -66,12 +68,13 @@ class FeatureEvaluator:
         if unknown:
             raise ValueError(f"metrics must be among {FEATURE_METRICS}. Received: {unknown}")
         self.extractor = feature_extractor(extractor) if isinstance(extractor, str) else extractor
-        self.reference_features = np.asarray(reference_features, np.float64)
+        self.reference_features = check_features(reference_features, "reference_features",
+                                                 min_rows=2)
         self.metrics = tuple(metrics)
         self.suffix = suffix
-        self.kid_subsets = kid_subsets
-        self.kid_subset_size = kid_subset_size
-        self.pr_k = pr_k
+        self.kid_subsets = check_int(kid_subsets, "kid_subsets", minimum=1)
+        self.kid_subset_size = check_int(kid_subset_size, "kid_subset_size", minimum=2)
+        self.pr_k = check_int(pr_k, "pr_k", minimum=1)
         self.seed = seed
         self.reference_statistics = feature_statistics(self.reference_features)
 

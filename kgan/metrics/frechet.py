@@ -4,82 +4,129 @@ streaming feature statistics (running sums in float64)."""
 import numpy as np
 from scipy.linalg import lapack
 
+from kgan.metrics.checks import check_features, check_same_width
 
-def _psd_factor(matrix):
+
+def _check_statistics(mu, sigma, index):
+    """`mu{index}` `(d,)` and `sigma{index}` `(d, d)`, finite; returns them in
+    float64 with the round-off size of `sigma`: d·ε·max|diag| with ε of its
+    own dtype (float32 statistics carry float32 rounding)."""
+    mu, sigma = np.asarray(mu), np.asarray(sigma)
+    if mu.ndim != 1 or mu.shape[0] < 1:
+        raise ValueError(f"mu{index} must be a vector (d,) with d ≥ 1. "
+                         f"Received: mu{index}.shape={mu.shape}")
+    d = mu.shape[0]
+    if sigma.shape != (d, d):
+        raise ValueError(f"sigma{index} must be a ({d}, {d}) matrix like mu{index} (d={d}). "
+                         f"Received: sigma{index}.shape={sigma.shape}")
+    precision = sigma.dtype if np.issubdtype(sigma.dtype, np.floating) else np.float64
+    mu, sigma = mu.astype(np.float64), sigma.astype(np.float64)
+    for name, value in ((f"mu{index}", mu), (f"sigma{index}", sigma)):
+        if not np.isfinite(value).all():
+            raise ValueError(f"{name} must hold only finite values. Received: "
+                             f"{(~np.isfinite(value)).sum()} NaN or Inf entries in {name}")
+    round_off = d * np.finfo(precision).eps * np.abs(np.diag(sigma)).max()
+    return mu, (sigma + sigma.T) / 2.0, round_off
+
+
+def _psd_factor(sigma, round_off, name):
     """F `(d, r)` with FFᵀ = Σ, r the numerical rank: pivoted Cholesky (LAPACK
     `dpstrf`, which stops at pivots below d·ε·max diag, so singular covariances
-    give a thin factor)."""
-    upper, pivots, rank, info = lapack.dpstrf(matrix, lower=0)
+    give a thin factor).
+
+    For a positive semi-definite Σ what is left after r steps (the Schur
+    complement of the pivot block) is round-off; anything larger means a
+    negative eigenvalue, which raises `ValueError` (pytorch-fid raises too,
+    on the imaginary part it then gets).
+    """
+    upper, pivots, rank, info = lapack.dpstrf(sigma, lower=0)
     if info < 0:
-        raise ValueError(f"dpstrf failed (info={info}); is the covariance symmetric?")
-    factor = np.empty((matrix.shape[0], rank))
+        raise ValueError(f"LAPACK dpstrf rejected argument {-info} while factoring {name}.")
+    factor = np.empty((sigma.shape[0], rank))
     factor[pivots - 1] = np.triu(upper)[:rank].T
+    rest = pivots[rank:] - 1
+    remainder = sigma[np.ix_(rest, rest)] - factor[rest] @ factor[rest].T
+    if remainder.size and np.abs(remainder).max() > round_off:
+        smallest = np.linalg.eigvalsh(sigma)[0]
+        raise ValueError(
+            f"{name} must be a positive semi-definite covariance matrix. Received: {name} "
+            f"with smallest eigenvalue {smallest:.3g} (round-off tolerance {round_off:.3g})"
+        )
     return factor
 
 
-def _trace_sqrt_product(sigma1, sigma2):
-    """tr((Σ₁Σ₂)^½) = Σ √λ over the eigenvalues λ ≥ 0 of the symmetric FᵀΣ₂F, Σ₁ = FFᵀ."""
-    factor = _psd_factor(sigma1)
-    middle = factor.T @ sigma2 @ factor
-    eigenvalues = np.linalg.eigvalsh((middle + middle.T) / 2.0)
+def _trace_sqrt_product(factor1, factor2):
+    """tr((Σ₁Σ₂)^½) for Σᵢ = FᵢFᵢᵀ: the sum of the singular values of F₁ᵀF₂,
+    as Σ √λ over the eigenvalues λ ≥ 0 of its smaller Gram matrix."""
+    cross = factor1.T @ factor2
+    gram = cross @ cross.T if cross.shape[0] <= cross.shape[1] else cross.T @ cross
+    eigenvalues = np.linalg.eigvalsh(gram)
     return np.sum(np.sqrt(np.clip(eigenvalues, 0.0, None)))
 
 
 def frechet_distance(mu1, sigma1, mu2, sigma2):
     """‖μ₁ − μ₂‖² + tr(Σ₁) + tr(Σ₂) − 2 tr((Σ₁^½ Σ₂ Σ₁^½)^½), in float64.
 
-    tr((Σ₁Σ₂)^½) is Σ √λ over the eigenvalues of the symmetric matrix FᵀΣ₂F,
-    where Σ₁ = FFᵀ comes from a pivoted Cholesky factorisation that stops at
-    the numerical rank r (so F is d × r, thin when Σ₁ is singular, as with
-    fewer samples than dimensions): FᵀΣ₂F has the same non-zero eigenvalues as
-    Σ₁Σ₂ and Σ₁^½Σ₂Σ₁^½. Tiny negative eigenvalues from rounding are clipped
-    to zero, so the result is real and ≥ 0 without an ad-hoc offset, and no
-    iterative matrix square root is run (faster than scipy's `sqrtm` at
+    Each Σᵢ = FᵢFᵢᵀ comes from a pivoted Cholesky factorisation that stops at
+    the numerical rank rᵢ (so Fᵢ is d × rᵢ, thin when Σᵢ is singular, as with
+    fewer samples than dimensions). Σ₁Σ₂ = F₁(F₁ᵀF₂)F₂ᵀ has the same non-zero
+    eigenvalues as Σ₁^½Σ₂Σ₁^½ and as GGᵀ with G = F₁ᵀF₂, so
+    tr((Σ₁Σ₂)^½) is the sum of G's singular values: Σ √λ over the eigenvalues
+    of the smaller of GGᵀ and GᵀG. Tiny negative eigenvalues from rounding are
+    clipped to zero, so the result is real and ≥ 0 without an ad-hoc offset,
+    and no iterative matrix square root is run (faster than scipy's `sqrtm` at
     d = 2048; see benchmarks/fid_speed.py).
 
     Args:
-        mu1, mu2: arrays `(d,)`, feature means.
-        sigma1, sigma2: arrays `(d, d)`, symmetric positive semi-definite covariances.
+        mu1, mu2: arrays `(d,)`, feature means, finite.
+        sigma1, sigma2: arrays `(d, d)`, symmetric positive semi-definite
+            covariances (their symmetric parts are used).
 
     Returns:
         float.
+
+    Raises:
+        ValueError: on mismatched shapes, NaN or Inf entries, or a covariance
+            with a negative eigenvalue beyond round-off (d·ε·max|diag|, ε of
+            its dtype).
 
     Reference:
         Heusel et al. 2017, "GANs Trained by a Two Time-Scale Update Rule
         Converge to a Local Nash Equilibrium" (FID).
     """
-    mu1, mu2 = np.asarray(mu1, np.float64), np.asarray(mu2, np.float64)
-    sigma1, sigma2 = np.asarray(sigma1, np.float64), np.asarray(sigma2, np.float64)
-    if mu1.shape != mu2.shape or mu1.ndim != 1:
-        raise ValueError(f"mu1 and mu2 must be (d,) vectors. Received {mu1.shape} and {mu2.shape}.")
-    d = mu1.shape[0]
-    if sigma1.shape != (d, d) or sigma2.shape != (d, d):
-        raise ValueError(
-            f"sigma1 and sigma2 must be ({d}, {d}). Received {sigma1.shape} and {sigma2.shape}."
-        )
-    trace_sqrt = _trace_sqrt_product((sigma1 + sigma1.T) / 2.0, (sigma2 + sigma2.T) / 2.0)
+    mu1, sigma1, round_off1 = _check_statistics(mu1, sigma1, 1)
+    mu2, sigma2, round_off2 = _check_statistics(mu2, sigma2, 2)
+    if mu1.shape != mu2.shape:
+        raise ValueError(f"mu1 and mu2 must have the same dimension d. "
+                         f"Received: mu1.shape={mu1.shape}, mu2.shape={mu2.shape}")
+    trace_sqrt = _trace_sqrt_product(_psd_factor(sigma1, round_off1, "sigma1"),
+                                     _psd_factor(sigma2, round_off2, "sigma2"))
     diff = mu1 - mu2
     distance = diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * trace_sqrt
     return max(float(distance), 0.0)  # rounding can leave -1e-9 for identical sets
 
 
 def feature_statistics(features):
-    """Mean `(d,)` and covariance `(d, d)` (unbiased) of features `(n, d)`, float64."""
-    features = np.asarray(features, np.float64)
-    if features.ndim != 2 or len(features) < 2:
-        raise ValueError(f"features must be (n ≥ 2, d). Received shape {features.shape}.")
-    return features.mean(axis=0), np.cov(features, rowvar=False)
+    """Mean `(d,)` and covariance `(d, d)` (unbiased) of features `(n, d)`, n ≥ 2,
+    all finite; computed in float64 whatever the input dtype."""
+    features = check_features(features, "features", min_rows=2)
+    mean = features.mean(axis=0)
+    centred = features - mean
+    return mean, centred.T @ centred / (len(features) - 1)
 
 
 def fid_from_features(features1, features2):
     """The Fréchet distance between the Gaussians fitted to two feature arrays.
 
     Args:
-        features1, features2: arrays `(n1, d)` and `(n2, d)`, n ≥ 2.
+        features1, features2: arrays `(n1, d)` and `(n2, d)`, n1, n2 ≥ 2, finite.
 
     Returns:
         float ≥ 0 (0 for a set against itself).
     """
+    features1 = check_features(features1, "features1", min_rows=2)
+    features2 = check_features(features2, "features2", min_rows=2)
+    check_same_width(features1, features2, "features1", "features2")
     return frechet_distance(*feature_statistics(features1), *feature_statistics(features2))
 
 
@@ -111,11 +158,7 @@ class FeatureStatistics:
 
     def update(self, features):
         """Adds a batch of features `(n, d)` (any float dtype; summed in float64)."""
-        features = np.asarray(features, np.float64)
-        if features.ndim != 2:
-            raise ValueError(f"features must be (n, d). Received shape {features.shape}.")
-        if not np.isfinite(features).all():
-            raise ValueError("features contain NaN or Inf values.")
+        features = check_features(features, "features", min_rows=0)
         if len(features) == 0:
             return self
         if self._shift is None:

@@ -17,6 +17,7 @@ import numpy as np
 from kgan.metrics.inception_network import INPUT_SIZE, POOL3_DIM, fid_inception_network
 from kgan.metrics.inception_weights import keras_home
 from kgan.metrics.resize import RESIZE_PROTOCOLS, resize_images
+from kgan.utils.validation import check_int
 
 KERAS_INCEPTION_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
 KERAS_INCEPTION_URL = ("https://storage.googleapis.com/tensorflow/keras-applications/"
@@ -42,8 +43,7 @@ def to_inception_input(images, resize="tf_bilinear"):
 def _check(resize, batch_size):
     if resize not in RESIZE_PROTOCOLS:
         raise ValueError(f"resize must be one of {RESIZE_PROTOCOLS}. Received: resize={resize!r}")
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer. Received: batch_size={batch_size!r}")
+    check_int(batch_size, "batch_size")
 
 
 def _predict(model, images, resize, batch_size):

@@ -1,17 +1,21 @@
 """Kernel Inception Distance: the unbiased MMD² with a cubic polynomial kernel."""
 
+import warnings
+
 import numpy as np
+
+from kgan.metrics.checks import check_features, check_same_width
+from kgan.utils.validation import check_int
 
 _PRECOMPUTE_LIMIT = 4096  # rows; above it, kernels are computed per subset
 
 
-def _check_features(features, name):
-    features = np.asarray(features, np.float64)
-    if features.ndim != 2 or len(features) < 2:
-        raise ValueError(f"{name} must be (n ≥ 2, d). Received shape {features.shape}.")
-    if not np.isfinite(features).all():
-        raise ValueError(f"{name} contain NaN or Inf values.")
-    return features
+def _check_pair(features1, features2):
+    """Both sets as float64 `(n, d)`, n ≥ 2 (the unbiased MMD² divides by n(n − 1)), same d."""
+    x = check_features(features1, "features1", min_rows=2)
+    y = check_features(features2, "features2", min_rows=2)
+    check_same_width(x, y, "features1", "features2")
+    return x, y
 
 
 def _cubic_kernel(a, b):
@@ -36,9 +40,14 @@ def polynomial_mmd2(features1, features2):
     MMD²ᵤ = Σ_{i≠j} k(xᵢ, xⱼ) / (m(m−1)) + Σ_{i≠j} k(yᵢ, yⱼ) / (n(n−1))
     − 2 Σ_{i,j} k(xᵢ, yⱼ) / (mn). It can be slightly negative when the two sets
     come from the same distribution.
+
+    Args:
+        features1, features2: arrays `(m, d)` and `(n, d)`, m, n ≥ 2, finite.
+
+    Returns:
+        float.
     """
-    x = _check_features(features1, "features1")
-    y = _check_features(features2, "features2")
+    x, y = _check_pair(features1, features2)
     return _mmd2_from_kernels(_cubic_kernel(x, x), _cubic_kernel(y, y), _cubic_kernel(x, y))
 
 
@@ -50,9 +59,13 @@ def kid(features1, features2, num_subsets=100, subset_size=1000, seed=0):
     `polynomial_mmd2` (for sets of up to 4,096 rows from blocks of kernel
     matrices computed once). `subset_size` is capped at the smaller set's size (as in
     clean-fid), so small sets still give a figure; report the protocol with it.
+    Each set needs at least 2 rows (the unbiased MMD² divides by m(m − 1)).
+    When the cap makes every subset the whole of both sets (equal sizes ≤
+    `subset_size`), all rounds give the same value: `kid` then warns, since
+    its std of 0 says nothing about the uncertainty.
 
     Args:
-        features1, features2: arrays `(n1, d)` and `(n2, d)`.
+        features1, features2: arrays `(n1, d)` and `(n2, d)`, n1, n2 ≥ 2, finite.
         num_subsets: int ≥ 1, default 100.
         subset_size: int ≥ 2, default 1000.
         seed: int, default 0, seed of the subset draws.
@@ -64,17 +77,17 @@ def kid(features1, features2, num_subsets=100, subset_size=1000, seed=0):
     Reference:
         Bińkowski et al. 2018, "Demystifying MMD GANs".
     """
-    x = _check_features(features1, "features1")
-    y = _check_features(features2, "features2")
-    if x.shape[1] != y.shape[1]:
-        raise ValueError(
-            f"features1 and features2 must have the same width. Received {x.shape} and {y.shape}."
-        )
-    if not isinstance(num_subsets, int) or num_subsets < 1:
-        raise ValueError(f"num_subsets must be an integer ≥ 1. Received: num_subsets={num_subsets!r}")
-    if not isinstance(subset_size, int) or subset_size < 2:
-        raise ValueError(f"subset_size must be an integer ≥ 2. Received: subset_size={subset_size!r}")
+    x, y = _check_pair(features1, features2)
+    check_int(num_subsets, "num_subsets", minimum=1)
+    check_int(subset_size, "subset_size", minimum=2)
     size = min(subset_size, len(x), len(y))
+    if size == len(x) == len(y) and num_subsets > 1:
+        warnings.warn(
+            f"kid: every subset is the whole of both sets ({size} rows each, subset_size="
+            f"{subset_size}), so all {num_subsets} subsets give the same value and kid_std = 0 "
+            "is not an uncertainty. Pass a subset_size below the set sizes, or more rows.",
+            stacklevel=2,
+        )
     rng = np.random.default_rng(seed)
     draws = [(rng.choice(len(x), size, replace=False), rng.choice(len(y), size, replace=False))
              for _ in range(num_subsets)]

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from kgan.metrics.checks import check_features, check_same_width, check_scale
+
 
 def mode_coverage(samples, centers, std):
     """Counts captured modes and high-quality samples.
@@ -15,9 +17,9 @@ def mode_coverage(samples, centers, std):
     samples.
 
     Args:
-        samples: array `(n, d)`.
-        centers: array `(num_modes, d)`.
-        std: float > 0, the per-axis σ of every mode.
+        samples: array `(n, d)`, finite.
+        centers: array `(num_modes, d)`, num_modes ≥ 1, finite.
+        std: float > 0 and finite, the per-axis σ of every mode.
 
     Returns:
         dict with `modes` (int, captured modes), `high_quality` (float in [0, 1],
@@ -27,17 +29,10 @@ def mode_coverage(samples, centers, std):
     Reference:
         Srivastava et al. 2017 (VEEGAN); Lin et al. 2018 (PacGAN), Table 1.
     """
-    samples = np.asarray(samples, dtype="float64")
-    centers = np.asarray(centers, dtype="float64")
-    if samples.ndim != 2 or centers.ndim != 2 or samples.shape[1] != centers.shape[1]:
-        raise ValueError(
-            "samples and centers must be (n, d) and (num_modes, d). "
-            f"Received shapes {samples.shape} and {centers.shape}."
-        )
-    if not std > 0:
-        raise ValueError(f"std must be > 0. Received: std={std!r}")
-    if not np.isfinite(samples).all():
-        raise ValueError("samples contain NaN or Inf values.")
+    samples = check_features(samples, "samples", min_rows=0)
+    centers = check_features(centers, "centers", min_rows=1)
+    check_same_width(samples, centers, "samples", "centers")
+    std = check_scale(std, "std")
     distances = np.linalg.norm(samples[:, None, :] - centers[None, :, :], axis=-1)
     nearest = distances.argmin(axis=1)
     good = distances.min(axis=1) <= 3.0 * std

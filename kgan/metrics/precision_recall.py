@@ -3,6 +3,9 @@
 import numpy as np
 from scipy.spatial.distance import cdist
 
+from kgan.metrics.checks import check_features, check_same_width
+from kgan.utils.validation import check_int
+
 _BATCH = 1024
 
 
@@ -36,8 +39,8 @@ def precision_recall(real_features, fake_features, k=3):
     blocks of 1,024 rows.
 
     Args:
-        real_features: array `(n_real, d)`, n_real > k.
-        fake_features: array `(n_fake, d)`, n_fake > k.
+        real_features: array `(n_real, d)`, n_real > k, finite.
+        fake_features: array `(n_fake, d)`, n_fake > k, finite.
         k: int ≥ 1, default 3 (the paper's choice).
 
     Returns:
@@ -47,21 +50,16 @@ def precision_recall(real_features, fake_features, k=3):
         Kynkäänniemi et al. 2019, "Improved Precision and Recall Metric for
         Assessing Generative Models".
     """
-    if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be an integer ≥ 1. Received: k={k!r}")
-    real = np.asarray(real_features, np.float64)
-    fake = np.asarray(fake_features, np.float64)
-    if real.ndim != 2 or fake.ndim != 2 or real.shape[1] != fake.shape[1]:
-        raise ValueError(
-            "real_features and fake_features must be (n, d) with the same d. "
-            f"Received shapes {real.shape} and {fake.shape}."
-        )
-    if len(real) <= k or len(fake) <= k:
-        raise ValueError(
-            f"Both feature sets need more than k={k} rows. Received {len(real)} and {len(fake)}."
-        )
-    if not (np.isfinite(real).all() and np.isfinite(fake).all()):
-        raise ValueError("features contain NaN or Inf values.")
+    check_int(k, "k", minimum=1)
+    real = check_features(real_features, "real_features")
+    fake = check_features(fake_features, "fake_features")
+    check_same_width(real, fake, "real_features", "fake_features")
+    for name, features in (("real_features", real), ("fake_features", fake)):
+        if len(features) <= k:
+            raise ValueError(
+                f"{name} must have more than k={k} rows (each row's k-th nearest neighbour is "
+                f"another row). Received: {name}.shape={features.shape}"
+            )
     precision = _inside(fake, real, _knn_radii(real, k)).mean()
     recall = _inside(real, fake, _knn_radii(fake, k)).mean()
     return {"precision": float(precision), "recall": float(recall)}

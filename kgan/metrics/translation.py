@@ -6,24 +6,28 @@ import keras
 import numpy as np
 
 from kgan.data.translation import INK_PALETTE
+from kgan.metrics.checks import check_finite, check_scale
 
 
 def psnr(images, reference, value_range=2.0):
     """Mean peak signal-to-noise ratio in dB over images, `10·log10(range² / MSE)`.
 
     Args:
-        images, reference: arrays `(n, H, W, C)` of the same shape.
-        value_range: float, default 2 (images in [-1, 1]).
+        images, reference: arrays `(n, H, W, C)` of the same shape, finite.
+        value_range: float > 0, default 2 (images in [-1, 1]).
 
     Returns:
         float: the mean of the per-image PSNRs (an exact match counts as 100 dB).
     """
     images, reference = np.asarray(images, "float64"), np.asarray(reference, "float64")
-    if images.shape != reference.shape:
+    if images.shape != reference.shape or images.ndim != 4 or len(images) < 1:
         raise ValueError(
-            f"images and reference must have the same shape. Received {images.shape} and "
-            f"{reference.shape}."
+            f"images and reference must have the same shape (n ≥ 1, H, W, C). Received: "
+            f"images.shape={images.shape}, reference.shape={reference.shape}"
         )
+    check_finite(images, "images", "image")
+    check_finite(reference, "reference", "image")
+    value_range = check_scale(value_range, "value_range")
     mse = np.mean(np.square(images - reference), axis=tuple(range(1, images.ndim)))
     per_image = 10.0 * np.log10(value_range**2 / np.maximum(mse, value_range**2 * 1e-10))
     return float(np.mean(per_image))
@@ -116,7 +120,7 @@ def ink_colour_accuracy(images, labels):
     (scaled the same way) is the label's.
 
     Args:
-        images: `(n, H, W, 3)` in [-1, 1].
+        images: `(n, H, W, 3)` in [-1, 1], finite.
         labels: int `(n,)` in [0, 10).
 
     Returns:
@@ -124,11 +128,16 @@ def ink_colour_accuracy(images, labels):
     """
     images = np.asarray(images, "float64")
     if images.ndim != 4 or images.shape[-1] != 3:
-        raise ValueError(f"images must be RGB (n, H, W, 3). Received shape {images.shape}.")
+        raise ValueError(f"images must be RGB (n, H, W, 3). Received: images.shape={images.shape}")
+    labels = np.asarray(labels)
+    if labels.shape != (len(images),):
+        raise ValueError(f"labels must be a vector ({len(images)},), one per image. "
+                         f"Received: labels.shape={labels.shape}")
+    check_finite(images, "images", "image")
     unit = np.clip((images + 1.0) / 2.0, 0.0, 1.0)
     weights = unit.max(axis=-1, keepdims=True)
     colour = (unit * weights).sum(axis=(1, 2)) / np.maximum(weights.sum(axis=(1, 2)), 1e-8)
     colour /= np.maximum(colour.max(axis=1, keepdims=True), 1e-8)
     palette = INK_PALETTE / INK_PALETTE.max(axis=1, keepdims=True)
     nearest = np.argmin(((colour[:, None, :] - palette[None]) ** 2).sum(axis=-1), axis=1)
-    return float(np.mean(nearest == np.asarray(labels)))
+    return float(np.mean(nearest == labels))

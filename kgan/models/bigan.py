@@ -7,8 +7,10 @@ import numpy as np
 from keras import ops
 
 from kgan.losses.bidirectional import discriminator_bidirectional_loss, generator_bidirectional_loss
-from kgan.models.gan import LatentSampling, check_latent_dim, generate_in_batches
+from kgan.models.gan import LatentSampling
 from kgan.training.adversarial_model import AdversarialModel, _check_built
+from kgan.utils.sampling import generate_in_batches
+from kgan.utils.validation import check_int
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -58,7 +60,7 @@ class BiGAN(LatentSampling, AdversarialModel):
 
     def __init__(self, generator, encoder, discriminator, latent_dim, d_steps=1, seed=None,
                  **kwargs):
-        check_latent_dim(latent_dim)
+        check_int(latent_dim, "latent_dim")
         _check_built(encoder, "encoder")
         super().__init__(generator, discriminator, d_steps=d_steps, seed=seed, **kwargs)
         self.encoder = encoder

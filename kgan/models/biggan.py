@@ -8,7 +8,8 @@ from keras import ops
 
 from kgan.losses.orthogonal import orthogonal_penalty
 from kgan.models.cgan import CGAN, _num_inputs
-from kgan.models.gan import latents
+from kgan.utils.sampling import latents
+from kgan.utils.validation import check_non_negative, is_number, refuse_fixed_options
 
 
 def truncate_latents(z, threshold):
@@ -52,7 +53,7 @@ def truncate_latents(z, threshold):
 def _check_psi(psi):
     if psi is None:
         return None
-    if not isinstance(psi, (int, float, np.floating)) or isinstance(psi, bool) or not psi > 0:
+    if not (is_number(psi) or isinstance(psi, np.floating)) or not psi > 0:
         raise ValueError(
             "psi (the truncation threshold) must be a number > 0, or None for no truncation. "
             f"Received: psi={psi!r}"
@@ -100,7 +101,9 @@ class BigGAN(CGAN):
             runs). Pass `ema_decay=None` to give `ema_half_life_images` instead
             or to keep no EMA.
         seed: int or None.
-        **kwargs: other `kgan.models.GAN` arguments (`r1_gamma`, `augment`, …).
+        **kwargs: other `kgan.models.GAN` arguments (`r1_gamma`, `augment`, …);
+            CGAN's `conditioning` and `embedding_dim` are refused (the networks
+            are conditional already).
 
     `compile()` defaults to BigGAN's Adam: learning rate 5e-5 for G and 2e-4
     for D, β1 = 0, β2 = 0.999.
@@ -141,15 +144,11 @@ class BigGAN(CGAN):
                     f"kgan.networks.biggan_{role}). Received a {role} with "
                     f"{_num_inputs(network)} input."
                 )
-        if (
-            not isinstance(orthogonal_weight, (int, float))
-            or isinstance(orthogonal_weight, bool)
-            or orthogonal_weight < 0
-        ):
-            raise ValueError(
-                "orthogonal_weight must be a number ≥ 0. "
-                f"Received: orthogonal_weight={orthogonal_weight!r}"
-            )
+        check_non_negative(orthogonal_weight, "orthogonal_weight")
+        conditional = "whose networks are conditional already (CGAN wraps only unconditional ones)"
+        refuse_fixed_options("BigGAN", kwargs, {
+            "conditioning": conditional, "embedding_dim": conditional,
+        })
         super().__init__(
             generator, discriminator, latent_dim, num_classes, loss=loss, d_steps=d_steps,
             ema_decay=ema_decay, seed=seed, **kwargs,

@@ -4,8 +4,10 @@ import keras
 import numpy as np
 from keras import ops
 
-from kgan.models.gan import GAN, generate_in_batches, latents
+from kgan.models.gan import GAN
 from kgan.networks.conditional import conditional_discriminator, conditional_generator
+from kgan.utils.sampling import generate_in_batches, latents
+from kgan.utils.validation import check_int
 
 
 def _num_inputs(network):
@@ -62,10 +64,7 @@ class CGAN(GAN):
         embedding_dim=None,
         **kwargs,
     ):
-        if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
-            raise ValueError(
-                f"num_classes must be an integer ≥ 2. Received: num_classes={num_classes!r}"
-            )
+        check_int(num_classes, "num_classes", minimum=2)
         if _num_inputs(generator) == 1:
             generator = conditional_generator(generator, num_classes, embedding_dim)
         if _num_inputs(discriminator) == 1:

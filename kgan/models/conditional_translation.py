@@ -6,9 +6,10 @@ from keras import ops
 
 from kgan.backend import input_gradients
 from kgan.losses import gradient_penalty, interpolate
-from kgan.models.gan import generate_in_batches
-from kgan.models.pix2pix import check_images, check_weight, image_shape_of
 from kgan.training.adversarial_model import AdversarialModel
+from kgan.utils.sampling import generate_in_batches
+from kgan.utils.shapes import image_shape_of
+from kgan.utils.validation import check_images, check_non_negative
 
 
 class ConditionalTranslationGAN(AdversarialModel):
@@ -54,7 +55,7 @@ class ConditionalTranslationGAN(AdversarialModel):
 
     def __init__(self, generator, discriminator, gp_weight=10.0, d_steps=5, seed=None, **kwargs):
         super().__init__(generator, discriminator, d_steps=d_steps, seed=seed, **kwargs)
-        self.gp_weight = check_weight(gp_weight, "gp_weight")
+        self.gp_weight = check_non_negative(gp_weight, "gp_weight")
         if len(generator.inputs) != 2 or len(generator.inputs[1].shape) != 2:
             raise ValueError(
                 f"The generator must take [images, {self.condition_name}s (batch, "

@@ -7,15 +7,10 @@ from keras import ops
 
 from kgan.losses import get_adversarial_loss
 from kgan.losses.reconstruction import l1_loss
-from kgan.models.gan import generate_in_batches
-from kgan.models.pix2pix import (
-    check_images,
-    check_pairs,
-    check_weight,
-    image_shape_of,
-    output_shape_of,
-)
 from kgan.training.adversarial_model import AdversarialModel
+from kgan.utils.sampling import generate_in_batches
+from kgan.utils.shapes import image_shape_of, output_shape_of
+from kgan.utils.validation import check_images, check_int, check_non_negative, check_pairs
 
 _ROLES = ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")
 # kgan's least-squares losses carry LSGAN's ½; the full loss is twice theirs.
@@ -133,11 +128,9 @@ class CycleGAN(AdversarialModel):
                 )
         self.generator_ba = generator_ba
         self.discriminator_a = discriminator_a
-        self.cycle_weight = check_weight(cycle_weight, "cycle_weight")
-        self.identity_weight = check_weight(identity_weight, "identity_weight")
-        if not isinstance(pool_size, int) or isinstance(pool_size, bool) or pool_size < 0:
-            raise ValueError(f"pool_size must be an integer ≥ 0. Received: pool_size={pool_size!r}")
-        self.pool_size = pool_size
+        self.cycle_weight = check_non_negative(cycle_weight, "cycle_weight")
+        self.identity_weight = check_non_negative(identity_weight, "identity_weight")
+        self.pool_size = check_int(pool_size, "pool_size", minimum=0)
         self.loss_name = loss
         scale = _FULL_SCALE.get(loss, 1.0)
         self._d_loss_fn = lambda real, fake: 0.5 * scale * d_loss_fn(real, fake)

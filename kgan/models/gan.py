@@ -16,59 +16,14 @@ from kgan.losses import (
     r2_penalty,
 )
 from kgan.training.adversarial_model import AdversarialModel
-
-
-def check_latent_dim(latent_dim):
-    if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim <= 0:
-        raise ValueError(
-            f"latent_dim must be a positive integer. Received: latent_dim={latent_dim!r}"
-        )
-
-
-def latents(num_samples, latent_dim, seed):
-    """Standard normal latents `(num_samples, latent_dim)` float32 from a numpy seed.
-
-    Drawn with numpy so the same seed gives the same latents on every backend.
-    """
-    return np.random.default_rng(seed).standard_normal((num_samples, latent_dim)).astype("float32")
-
-
-def latents_or_given(num_samples, z, seed, latent_dim):
-    """The latents `generate()` uses: `z` checked to be `(num_samples, latent_dim)`,
-    or `num_samples` standard normal latents from `seed` (see `latents`)."""
-    if z is None:
-        if num_samples is None or num_samples <= 0:
-            raise ValueError(
-                f"generate() needs num_samples > 0 or z. Received: num_samples={num_samples!r}"
-            )
-        z = latents(num_samples, latent_dim, seed)
-    z = np.asarray(z, dtype="float32")
-    if z.ndim != 2 or z.shape[1] != latent_dim:
-        raise ValueError(
-            f"z must have shape (num_samples, {latent_dim}). Received: z.shape={z.shape}"
-        )
-    return z
-
-
-def generate_in_batches(network, inputs, batch_size):
-    """Runs `network` in inference mode over numpy `inputs` (a list of arrays of
-    equal length), `batch_size` rows at a time; returns one numpy array."""
-    if batch_size <= 0:
-        raise ValueError(f"batch_size must be positive. Received: batch_size={batch_size!r}")
-    outputs = []
-    for start in range(0, len(inputs[0]), batch_size):
-        chunk = [array[start : start + batch_size] for array in inputs]
-        outputs.append(
-            ops.convert_to_numpy(network(chunk if len(chunk) > 1 else chunk[0], training=False))
-        )
-    if outputs and outputs[0].dtype != np.float32:  # bfloat16/float16 under mixed precision
-        outputs = [output.astype("float32") for output in outputs]
-    return np.concatenate(outputs)
-
-
-def _shape(network, attribute):
-    shape = getattr(network, attribute)
-    return tuple(shape[0] if isinstance(shape, list) else shape)
+from kgan.utils.sampling import generate_in_batches, latents_or_given
+from kgan.utils.shapes import batch_shape_of
+from kgan.utils.validation import (
+    check_int,
+    check_non_negative,
+    check_number_in,
+    is_number,
+)
 
 
 def _check_least_squares_targets(targets, loss):
@@ -82,7 +37,7 @@ def _check_least_squares_targets(targets, loss):
     if (
         not isinstance(targets, (tuple, list))
         or len(targets) != 3
-        or not all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in targets)
+        or not all(is_number(t) for t in targets)
     ):
         raise ValueError(
             "least_squares_targets must be three numbers (a, b, c), e.g. (0, 1, 1) or "
@@ -164,14 +119,16 @@ class GAN(LatentSampling, AdversarialModel):
             the generator then minimises feature matching (Salimans et al.
             2016) instead of its adversarial loss: ‖E f(x) − E f(G(z))‖² over
             the batch, divided by the number of features
-            (`kgan.losses.generator_feature_matching_loss`).
+            (`kgan.losses.generator_feature_matching_loss`). Refused by a
+            subclass that declares `supports_feature_matching = False`.
         historical_averaging: float ≥ 0, default 0. Weight w of historical
             averaging (Salimans et al. 2016): each player adds w·‖θ − θ̄‖² to
             its loss (logged as `d_hist` / `g_hist`, included in `d_loss` /
             `g_loss`), θ̄ the average of its trainable parameters at the end of
             every past train step and at construction, kept in the model's
             non-trainable variables `discriminator_history` /
-            `generator_history` (saved, restored, threaded by JAX).
+            `generator_history` (saved, restored, threaded by JAX). Refused by
+            a subclass that declares `supports_historical_averaging = False`.
         r1_gamma: float ≥ 0, default 0. Weight γ of the R1 penalty on real
             samples; the discriminator minimises its loss + γ/2 · R1 (logged
             as `r1`). 0 disables it.
@@ -207,6 +164,11 @@ class GAN(LatentSampling, AdversarialModel):
     """
 
     log_names = ("d_loss", "g_loss", "d_real", "d_fake")
+    # Feature matching lives in GAN's generator_loss, historical averaging in
+    # both losses: a subclass whose loss does not return GAN's (through super())
+    # declares False, and asking it for the technique is refused.
+    supports_feature_matching = True
+    supports_historical_averaging = True
 
     def __init__(
         self,
@@ -226,19 +188,12 @@ class GAN(LatentSampling, AdversarialModel):
         seed=None,
         **kwargs,
     ):
-        check_latent_dim(latent_dim)
-        for name, gamma in (("r1_gamma", r1_gamma), ("r2_gamma", r2_gamma)):
-            if not isinstance(gamma, (int, float)) or isinstance(gamma, bool) or gamma < 0:
-                raise ValueError(f"{name} must be a number ≥ 0. Received: {name}={gamma!r}")
-        if not isinstance(reg_interval, int) or isinstance(reg_interval, bool) or reg_interval < 1:
-            raise ValueError(
-                f"reg_interval must be an integer ≥ 1. Received: reg_interval={reg_interval!r}"
-            )
+        check_int(latent_dim, "latent_dim")
+        check_non_negative(r1_gamma, "r1_gamma")
+        check_non_negative(r2_gamma, "r2_gamma")
+        check_int(reg_interval, "reg_interval")
         d_loss_fn, g_loss_fn = get_adversarial_loss(loss)
-        if not 0.0 <= label_smoothing < 1.0:
-            raise ValueError(
-                f"label_smoothing must be in [0, 1). Received: label_smoothing={label_smoothing!r}"
-            )
+        check_number_in(label_smoothing, "label_smoothing", 0, 1, closed="left")
         if label_smoothing and d_loss_fn is not discriminator_minimax_loss:
             raise ValueError(
                 "label_smoothing applies to the cross-entropy losses ('minimax', "
@@ -271,16 +226,16 @@ class GAN(LatentSampling, AdversarialModel):
             self.log_names = self.log_names + self.augment.log_names
 
     def _check_networks(self):
-        g_in = _shape(self.generator, "input_shape")
+        g_in = batch_shape_of(self.generator, "input_shape")
         if g_in[1:] != (self.latent_dim,):
             raise ValueError(
                 f"The generator must take latents of shape (batch, {self.latent_dim}) "
                 f"(latent_dim={self.latent_dim}). Received a generator with input shape {g_in}."
             )
-        self._check_sample_shape(_shape(self.generator, "output_shape"))
+        self._check_sample_shape(batch_shape_of(self.generator, "output_shape"))
 
     def _check_sample_shape(self, g_out):
-        d_in = _shape(self.discriminator, "input_shape")
+        d_in = batch_shape_of(self.discriminator, "input_shape")
         if g_out[1:] != d_in[1:]:
             raise ValueError(
                 "The generator's output shape must match the discriminator's input shape. "
@@ -302,24 +257,16 @@ class GAN(LatentSampling, AdversarialModel):
             d_loss_kwargs.update(a=a, b=b)
             g_loss_kwargs["c"] = c
         self._d_loss_kwargs, self._g_loss_kwargs = d_loss_kwargs, g_loss_kwargs
-        if (
-            not isinstance(historical_averaging, (int, float))
-            or isinstance(historical_averaging, bool)
-            or historical_averaging < 0
+        check_non_negative(historical_averaging, "historical_averaging")
+        for name, value, support in (
+            ("feature_matching_layer", feature_matching_layer, "supports_feature_matching"),
+            ("historical_averaging", historical_averaging, "supports_historical_averaging"),
         ):
-            raise ValueError(
-                "historical_averaging must be a number ≥ 0. "
-                f"Received: historical_averaging={historical_averaging!r}"
-            )
-        for name, value, methods in (
-            ("feature_matching_layer", feature_matching_layer, ("generator_loss",)),
-            ("historical_averaging", historical_averaging, ("discriminator_loss", "generator_loss")),
-        ):
-            replaced = [m for m in methods if getattr(type(self), m) is not getattr(GAN, m)]
-            if value and replaced:
+            if value and not getattr(self, support):
                 raise ValueError(
-                    f"{name} is part of GAN's own losses, and {type(self).__name__} replaces "
-                    f"{replaced}. Received: {name}={value!r}"
+                    f"{name} must be left unset for {type(self).__name__}: it is part of GAN's "
+                    f"own losses, and {type(self).__name__} declares {support} = False. "
+                    f"Received: {name}={value!r}"
                 )
         self.feature_matching_layer = feature_matching_layer
         self.feature_discriminator = _feature_discriminator(
@@ -347,8 +294,8 @@ class GAN(LatentSampling, AdversarialModel):
                     )
             self.log_names = self.log_names + ("d_hist", "g_hist")
 
-    def end_of_step(self, batch):
-        super().end_of_step(batch)
+    def end_of_step(self, batch, batch_size):
+        super().end_of_step(batch, batch_size)
         if self.historical_averaging:
             # θ̄ ← θ̄ + (θ − θ̄) / n: the running mean of the parameters after each step.
             count = self.historical_count + 1.0
@@ -362,7 +309,7 @@ class GAN(LatentSampling, AdversarialModel):
     @property
     def sample_shape(self):
         """Shape of one sample, without the batch axis."""
-        return _shape(self.discriminator, "input_shape")[1:]
+        return batch_shape_of(self.discriminator, "input_shape")[1:]
 
     def check_data(self, x, y):
         super().check_data(x, y)
@@ -404,9 +351,28 @@ class GAN(LatentSampling, AdversarialModel):
         return self.augment.transform(samples, noise["augment_" + role])
 
     def discriminator_logits(self, batch, samples):
-        """D's logits for `samples`, in float32 (also under mixed precision), so
-        losses and penalties are computed in full precision."""
+        """D's logits for `samples` as given (no augmentation), in float32 (also
+        under mixed precision), so losses and penalties are computed in full
+        precision. A conditional variant overrides it to pass its conditions."""
         return ops.cast(self.discriminator(samples, training=True), "float32")
+
+    def discriminate(self, batch, samples, noise, role):
+        """D's float32 logits for `samples` as the discriminator sees them in
+        training: through `self.augment` with the parameters `sample_noise`
+        drew for `role` (`"real"` or `"fake"`), then `discriminator_logits`.
+        Losses and penalties score every real or generated batch here, so with
+        `augment` every discriminator input is augmented, in both phases."""
+        return self.discriminator_logits(batch, self.augmented(samples, noise, role))
+
+    def discriminator_logs(self, real_logits, fake_logits):
+        """The discriminator phase's logs, `d_real` and `d_fake` (mean logits),
+        and with `augment` its observation of the real logits (ADA adapts its
+        probability there: `ada_p`, `ada_rt`). Every discriminator loss reports
+        through it, once per discriminator update."""
+        logs = {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
+        if self.augment is not None:
+            logs.update(self.augment.observe(real_logits))
+        return logs
 
     def generate_for_batch(self, batch, noise, training=True):
         """G's samples for a training batch, in float32 (also under mixed precision)."""
@@ -414,22 +380,22 @@ class GAN(LatentSampling, AdversarialModel):
 
     def discriminator_loss(self, batch, noise):
         fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
-        real_logits = self.discriminator_logits(batch, self.augmented(batch["real"], noise, "real"))
-        fake_logits = self.discriminator_logits(batch, self.augmented(fake, noise, "fake"))
+        real_logits = self.discriminate(batch, batch["real"], noise, "real")
+        fake_logits = self.discriminate(batch, fake, noise, "fake")
         loss = self._d_loss_fn(real_logits, fake_logits, **self._d_loss_kwargs)
-        logs = {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
+        logs = self.discriminator_logs(real_logits, fake_logits)
         if self.historical_averaging:
             logs["d_hist"] = _squared_distance(self.discriminator_variables, self.discriminator_history)
             loss = loss + self.historical_averaging * logs["d_hist"]
-        if self.augment is not None:
-            logs.update(self.augment.observe(real_logits))
         return loss, logs
 
     def generator_loss(self, batch, noise):
-        fake = self.augmented(self.generate_for_batch(batch, noise), noise, "fake")
+        fake = self.generate_for_batch(batch, noise)
         if self.feature_discriminator is None:
-            loss = self._g_loss_fn(self.discriminator_logits(batch, fake), **self._g_loss_kwargs)
+            loss = self._g_loss_fn(self.discriminate(batch, fake, noise, "fake"),
+                                   **self._g_loss_kwargs)
         else:
+            fake = self.augmented(fake, noise, "fake")
             real = self.augmented(batch["real"], noise, "real")
             loss = generator_feature_matching_loss(
                 ops.stop_gradient(self.feature_discriminator(real, training=True)),
@@ -451,8 +417,7 @@ class GAN(LatentSampling, AdversarialModel):
         D(augment(x)) with respect to the unaugmented x (StyleGAN2-ADA): the
         penalty then regularises the function the discriminator loss trains."""
         def logits_of(role):
-            return lambda samples: self.discriminator_logits(
-                batch, self.augmented(samples, noise, role))
+            return lambda samples: self.discriminate(batch, samples, noise, role)
 
         loss, logs = 0.0, {}
         if self.r1_gamma:

@@ -5,7 +5,7 @@ from keras import ops
 
 from kgan.losses.reconstruction import condition_regression_loss, l1_loss, total_variation_loss
 from kgan.models.conditional_translation import ConditionalTranslationGAN
-from kgan.models.pix2pix import check_weight
+from kgan.utils.validation import check_non_negative
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -70,10 +70,10 @@ class GANimation(ConditionalTranslationGAN):
                  seed=None, **kwargs):
         super().__init__(generator, discriminator, gp_weight=gp_weight, d_steps=d_steps,
                          seed=seed, **kwargs)
-        self.condition_weight = check_weight(condition_weight, "condition_weight")
-        self.cycle_weight = check_weight(cycle_weight, "cycle_weight")
-        self.attention_weight = check_weight(attention_weight, "attention_weight")
-        self.smoothness_weight = check_weight(smoothness_weight, "smoothness_weight")
+        self.condition_weight = check_non_negative(condition_weight, "condition_weight")
+        self.cycle_weight = check_non_negative(cycle_weight, "cycle_weight")
+        self.attention_weight = check_non_negative(attention_weight, "attention_weight")
+        self.smoothness_weight = check_non_negative(smoothness_weight, "smoothness_weight")
         try:
             attention = generator.get_layer("attention").output
         except ValueError as error:

@@ -1,63 +1,14 @@
 """Pix2Pix: paired image-to-image translation with a conditional PatchGAN."""
 
 import keras
-import numpy as np
 from keras import ops
 
 from kgan.losses import get_adversarial_loss
 from kgan.losses.reconstruction import l1_loss
-from kgan.models.gan import generate_in_batches
 from kgan.training.adversarial_model import AdversarialModel
-
-
-def image_shape_of(network, name, index=0):
-    """The per-sample shape of a network's `index`-th input, checked to be an image."""
-    shape = network.inputs[index].shape[1:]
-    if len(shape) != 3:
-        raise ValueError(
-            f"The {name} must take images (batch, height, width, channels). "
-            f"Received a {name} with input shape {tuple(network.inputs[index].shape)}."
-        )
-    return tuple(shape)
-
-
-def output_shape_of(network, index=0):
-    return tuple(network.outputs[index].shape[1:])
-
-
-def check_weight(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"{name} must be a number ≥ 0. Received: {name}={value!r}")
-    return float(value)
-
-
-def check_images(images, shape, name="images"):
-    """Converts `images` to float32 numpy and checks their shape `(n, *shape)`."""
-    images = np.asarray(images, dtype="float32")
-    if images.ndim != 4 or tuple(images.shape[1:]) != tuple(shape):
-        raise ValueError(
-            f"{name} must have shape (num_images, {', '.join(map(str, shape))}). "
-            f"Received: {name}.shape={images.shape}"
-        )
-    return images
-
-
-def check_pairs(x, y, x_shape, y_shape, model_name, pairs="paired"):
-    """fit() data check: `x` `(n, *x_shape)` and `y` `(n, *y_shape)` numpy images."""
-    if not isinstance(x, np.ndarray):
-        return
-    if y is None:
-        raise ValueError(
-            f"{model_name} trains on {pairs} images: call fit(x, y) with x in the source "
-            "domain and y in the target domain."
-        )
-    check_images(x, x_shape, "x")
-    check_images(y, y_shape, "y")
-    if len(x) != len(y):
-        raise ValueError(
-            f"{model_name} needs as many x images as y images ({pairs}). Received "
-            f"{len(x)} x images and {len(y)} y images."
-        )
+from kgan.utils.sampling import generate_in_batches
+from kgan.utils.shapes import image_shape_of, output_shape_of
+from kgan.utils.validation import check_images, check_non_negative, check_pairs
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -103,7 +54,7 @@ class Pix2Pix(AdversarialModel):
                  d_steps=1, seed=None, **kwargs):
         d_loss_fn, g_loss_fn = get_adversarial_loss(loss)
         super().__init__(generator, discriminator, d_steps=d_steps, seed=seed, **kwargs)
-        self.l1_weight = check_weight(l1_weight, "l1_weight")
+        self.l1_weight = check_non_negative(l1_weight, "l1_weight")
         self.loss_name = loss
         self._d_loss_fn, self._g_loss_fn = d_loss_fn, g_loss_fn
         self.source_shape = image_shape_of(generator, "generator")

@@ -12,7 +12,7 @@ from kgan.losses import (
     gradient_penalty,
     interpolate,
 )
-from kgan.models.gan import LatentSampling, check_latent_dim
+from kgan.models.gan import LatentSampling
 from kgan.networks.progressive import (
     ProgressiveDiscriminator,
     ProgressiveGenerator,
@@ -20,16 +20,7 @@ from kgan.networks.progressive import (
     upsample,
 )
 from kgan.training.adversarial_model import AdversarialModel
-
-
-def _check_count(name, value, minimum):
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer ≥ {minimum}. Received: {name}={value!r}")
-
-
-def _check_weight(name, value):
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{name} must be a number ≥ 0. Received: {name}={value!r}")
+from kgan.utils.validation import check_int, check_non_negative
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -141,11 +132,11 @@ class ProgressiveGAN(LatentSampling, AdversarialModel):
                     f"generator.{name}={getattr(generator, name)}, "
                     f"discriminator.{name}={getattr(discriminator, name)}"
                 )
-        _check_count("fade_images", fade_images, 1)
-        _check_count("stable_images", stable_images, 0)
-        _check_weight("gp_weight", gp_weight)
-        _check_weight("drift_weight", drift_weight)
-        check_latent_dim(generator.latent_dim)
+        check_int(fade_images, "fade_images")
+        check_int(stable_images, "stable_images", minimum=0)
+        check_non_negative(gp_weight, "gp_weight")
+        check_non_negative(drift_weight, "drift_weight")
+        check_int(generator.latent_dim, "latent_dim")
         super().__init__(generator, discriminator, d_steps=d_steps, seed=seed, **kwargs)
         self.latent_dim = generator.latent_dim
         self.fade_images = fade_images
@@ -273,10 +264,10 @@ class ProgressiveGAN(LatentSampling, AdversarialModel):
         fake = self.generate_for_batch(batch, noise)
         return generator_wasserstein_loss(self.discriminator_logits(batch, fake)), {}
 
-    def end_of_step(self, batch):
+    def end_of_step(self, batch, batch_size):
         """The EMA, then counts the batch's images into the stage and advances α."""
-        super().end_of_step(batch)
-        seen = self.stage_images + ops.cast(ops.shape(batch["real"])[0], "int32")
+        super().end_of_step(batch, batch_size)
+        seen = self.stage_images + ops.cast(batch_size, "int32")
         self.stage_images.assign(seen)
         if self._active_level > 0:
             self.alpha.assign(ops.minimum(1.0, ops.cast(seen, "float32") / self.fade_images))

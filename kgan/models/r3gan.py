@@ -5,6 +5,7 @@ from keras import ops
 
 from kgan.losses import discriminator_relativistic_loss, generator_relativistic_loss
 from kgan.models.gan import GAN
+from kgan.utils.validation import check_positive, refuse_fixed_options
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -32,7 +33,12 @@ class R3GAN(GAN):
         d_steps: int ≥ 1, default 1.
         ema_decay, ema_half_life_images: generator EMA (the paper samples an
             EMA generator), see `kgan.training.AdversarialModel`.
+        augment: as in `kgan.models.GAN`: every discriminator input, real and
+            fake, in both losses and in R1/R2 (taken through the augmentation).
         seed: int or None.
+        **kwargs: other `kgan.models.GAN` arguments; `loss`, `label_smoothing`,
+            `least_squares_targets`, `r1_gamma` and `r2_gamma` are refused
+            (R3GAN fixes its loss and weighs both penalties by `gamma`).
 
     `compile()` defaults to Adam(2e-4, β1 = 0, β2 = 0.99, ε = 1e-8) for both
     networks, the paper's optimizer (it also decays the learning rate to 5e-5
@@ -53,6 +59,10 @@ class R3GAN(GAN):
         Training Methods for GANs do actually Converge?" (R1, R2).
     """
 
+    # Both losses are relativistic, not GAN's.
+    supports_feature_matching = False
+    supports_historical_averaging = False
+
     def __init__(
         self,
         generator,
@@ -64,8 +74,15 @@ class R3GAN(GAN):
         seed=None,
         **kwargs,
     ):
-        if not isinstance(gamma, (int, float)) or isinstance(gamma, bool) or gamma <= 0:
-            raise ValueError(f"gamma must be a number > 0. Received: gamma={gamma!r}")
+        check_positive(gamma, "gamma")
+        fixed_loss = "whose loss is the relativistic pairing loss"
+        refuse_fixed_options("R3GAN", kwargs, {
+            "loss": fixed_loss,
+            "label_smoothing": fixed_loss,
+            "least_squares_targets": fixed_loss,
+            "r1_gamma": "which weighs R1 and R2 by gamma",
+            "r2_gamma": "which weighs R1 and R2 by gamma",
+        })
         super().__init__(
             generator,
             discriminator,
@@ -88,19 +105,19 @@ class R3GAN(GAN):
 
     def discriminator_loss(self, batch, noise):
         fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
-        real_logits = self.discriminator_logits(batch, batch["real"])
-        fake_logits = self.discriminator_logits(batch, fake)
+        real_logits = self.discriminate(batch, batch["real"], noise, "real")
+        fake_logits = self.discriminate(batch, fake, noise, "fake")
         loss = discriminator_relativistic_loss(real_logits, fake_logits)
-        return loss, {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
+        return loss, self.discriminator_logs(real_logits, fake_logits)
 
     def generator_loss(self, batch, noise):
-        fake_logits = self.discriminator_logits(batch, self.generate_for_batch(batch, noise))
-        real_logits = self.discriminator_logits(batch, batch["real"])
+        fake_logits = self.discriminate(batch, self.generate_for_batch(batch, noise), noise, "fake")
+        real_logits = self.discriminate(batch, batch["real"], noise, "real")
         return generator_relativistic_loss(real_logits, fake_logits), {}
 
     def get_config(self):
         config = super().get_config()
-        for key in ("loss", "label_smoothing", "r1_gamma", "r2_gamma"):
+        for key in ("loss", "label_smoothing", "least_squares_targets", "r1_gamma", "r2_gamma"):
             config.pop(key)
         config["gamma"] = self.gamma
         return config

@@ -10,8 +10,11 @@ from kgan.losses.semi_supervised import (
     generator_semi_supervised_loss,
     masked_classification_loss,
 )
-from kgan.models.gan import LatentSampling, _shape, check_latent_dim, generate_in_batches
+from kgan.models.gan import LatentSampling
 from kgan.training.adversarial_model import AdversarialModel
+from kgan.utils.sampling import generate_in_batches
+from kgan.utils.shapes import batch_shape_of
+from kgan.utils.validation import check_int
 
 GENERATOR_LOSSES = ("feature_matching", "non_saturating")
 
@@ -101,11 +104,8 @@ class SemiSupervisedGAN(LatentSampling, AdversarialModel):
         seed=None,
         **kwargs,
     ):
-        check_latent_dim(latent_dim)
-        if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
-            raise ValueError(
-                f"num_classes must be an integer ≥ 2. Received: num_classes={num_classes!r}"
-            )
+        check_int(latent_dim, "latent_dim")
+        check_int(num_classes, "num_classes", minimum=2)
         if generator_loss not in GENERATOR_LOSSES:
             raise ValueError(
                 f"generator_loss must be one of {GENERATOR_LOSSES}. "
@@ -120,7 +120,8 @@ class SemiSupervisedGAN(LatentSampling, AdversarialModel):
         self.feature_discriminator = _feature_model(discriminator, feature_layer)
 
     def _check_networks(self):
-        g_in, g_out = _shape(self.generator, "input_shape"), _shape(self.generator, "output_shape")
+        g_in = batch_shape_of(self.generator, "input_shape")
+        g_out = batch_shape_of(self.generator, "output_shape")
         d_in, d_out = self.discriminator.input_shape, self.discriminator.output_shape
         if g_in[1:] != (self.latent_dim,):
             raise ValueError(

@@ -7,15 +7,10 @@ from keras import ops
 
 from kgan.losses import get_adversarial_loss
 from kgan.losses.reconstruction import content_loss
-from kgan.models.gan import generate_in_batches
-from kgan.models.pix2pix import (
-    check_images,
-    check_pairs,
-    check_weight,
-    image_shape_of,
-    output_shape_of,
-)
 from kgan.training.adversarial_model import AdversarialModel
+from kgan.utils.sampling import generate_in_batches
+from kgan.utils.shapes import image_shape_of, output_shape_of
+from kgan.utils.validation import check_images, check_non_negative, check_pairs
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -86,8 +81,8 @@ class SRGAN(AdversarialModel):
                 )
             content_network.trainable = False
         self.content_network = content_network
-        self.content_weight = check_weight(content_weight, "content_weight")
-        self.adversarial_weight = check_weight(adversarial_weight, "adversarial_weight")
+        self.content_weight = check_non_negative(content_weight, "content_weight")
+        self.adversarial_weight = check_non_negative(adversarial_weight, "adversarial_weight")
         self.loss_name = loss
         self._d_loss_fn, self._g_loss_fn = d_loss_fn, g_loss_fn
 

@@ -5,7 +5,7 @@ from keras import ops
 
 from kgan.losses.reconstruction import attribute_classification_loss, l1_loss
 from kgan.models.conditional_translation import ConditionalTranslationGAN
-from kgan.models.pix2pix import check_weight
+from kgan.utils.validation import check_non_negative
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -23,8 +23,7 @@ class StarGAN(ConditionalTranslationGAN):
     `identity_weight`·E|x − G(x, c_x)|: CycleGAN's identity loss, which pins
     the translation to the own domain to the identity. Without it the cycle
     loss is met as well by a generator that maps some domains to another
-    digit and back (measured on the digits recipe: the digit probe read the
-    source digit in 0.6 % of own-domain translations while inversions kept it).
+    digit and back (seen on the digits recipe: recipes/README.md, `stargan_digits`).
 
     Args:
         generator: built `keras.Model`, `[images (batch, H, W, C), attributes
@@ -68,9 +67,9 @@ class StarGAN(ConditionalTranslationGAN):
                  identity_weight=0.0, gp_weight=10.0, d_steps=5, seed=None, **kwargs):
         super().__init__(generator, discriminator, gp_weight=gp_weight, d_steps=d_steps,
                          seed=seed, **kwargs)
-        self.domain_weight = check_weight(domain_weight, "domain_weight")
-        self.reconstruction_weight = check_weight(reconstruction_weight, "reconstruction_weight")
-        self.identity_weight = check_weight(identity_weight, "identity_weight")
+        self.domain_weight = check_non_negative(domain_weight, "domain_weight")
+        self.reconstruction_weight = check_non_negative(reconstruction_weight, "reconstruction_weight")
+        self.identity_weight = check_non_negative(identity_weight, "identity_weight")
 
     @property
     def auxiliary_weight(self):

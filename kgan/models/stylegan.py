@@ -9,11 +9,14 @@ from keras import ops
 from kgan.backend import input_gradients
 from kgan.layers.style import NoiseInjection
 from kgan.losses.path_length import path_length_penalty, path_lengths
-from kgan.models.gan import GAN, generate_in_batches, latents_or_given
-
-
-def _number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+from kgan.models.gan import GAN
+from kgan.utils.sampling import generate_in_batches, latents_or_given
+from kgan.utils.validation import (
+    check_int,
+    check_non_negative,
+    check_number_in,
+    refuse_fixed_options,
+)
 
 
 def mix_styles(w, w_mix, crossover, num_ws):
@@ -120,7 +123,8 @@ class StyleGAN(GAN):
         reg_interval: int ≥ 1, default 1: R1 in every D step (StyleGAN);
             k > 1 is lazy R1 (see `kgan.training.AdversarialModel`).
         d_steps, augment, ema_decay, ema_half_life_images, seed: see
-            `kgan.models.GAN`.
+            `kgan.models.GAN`; its `latent_dim` (read from the generator) and
+            `loss` (non-saturating) are refused.
 
     `compile()` defaults to Adam(1e-3, β1 = 0, β2 = 0.99, ε = 1e-8) for both
     networks (the paper's).
@@ -159,12 +163,12 @@ class StyleGAN(GAN):
                     "'mapping' and 'synthesis' (build it with "
                     f"kgan.networks.stylegan_generator). Received layers {names}"
                 )
-        if not (_number(mix_prob) and 0.0 <= mix_prob <= 1.0):
-            raise ValueError(f"mix_prob must be a float in [0, 1]. Received: mix_prob={mix_prob!r}")
-        if not (_number(w_avg_beta) and 0.0 <= w_avg_beta < 1.0):
-            raise ValueError(
-                f"w_avg_beta must be a float in [0, 1). Received: w_avg_beta={w_avg_beta!r}"
-            )
+        check_number_in(mix_prob, "mix_prob", 0, 1)
+        check_number_in(w_avg_beta, "w_avg_beta", 0, 1, closed="left")
+        refuse_fixed_options(type(self).__name__, kwargs, {
+            "latent_dim": "which reads it from the generator's input",
+            "loss": "whose loss is the non-saturating loss",
+        })
         latent_dim = tuple(generator.input_shape)[-1] if isinstance(generator, keras.Model) else None
         super().__init__(
             generator,
@@ -295,8 +299,7 @@ class StyleGAN(GAN):
         Returns:
             `np.ndarray` `(num_samples, *image_shape)`.
         """
-        if not (_number(mix_prob) and 0.0 <= mix_prob <= 1.0):
-            raise ValueError(f"mix_prob must be a float in [0, 1]. Received: mix_prob={mix_prob!r}")
+        check_number_in(mix_prob, "mix_prob", 0, 1)
         z = latents_or_given(num_samples, z, seed, self.latent_dim)
         mapping = self._sampling_networks()[0]
         w = generate_in_batches(mapping, [z], batch_size)
@@ -403,14 +406,9 @@ class StyleGAN2(StyleGAN):
         seed=None,
         **kwargs,
     ):
-        if not (_number(pl_weight) and pl_weight >= 0):
-            raise ValueError(f"pl_weight must be a number ≥ 0. Received: pl_weight={pl_weight!r}")
-        if not isinstance(pl_interval, int) or isinstance(pl_interval, bool) or pl_interval < 1:
-            raise ValueError(
-                f"pl_interval must be an integer ≥ 1. Received: pl_interval={pl_interval!r}"
-            )
-        if not (_number(pl_decay) and 0.0 < pl_decay <= 1.0):
-            raise ValueError(f"pl_decay must be a float in (0, 1]. Received: pl_decay={pl_decay!r}")
+        check_non_negative(pl_weight, "pl_weight")
+        check_int(pl_interval, "pl_interval")
+        check_number_in(pl_decay, "pl_decay", 0, 1, closed="right")
         super().__init__(
             generator,
             discriminator,

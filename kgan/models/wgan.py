@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from kgan.models.gan import GAN
+from kgan.utils.validation import check_positive, refuse_fixed_options
 
 
 class _WeightClip(keras.constraints.Constraint):
@@ -45,7 +46,8 @@ class WGAN(GAN):
         d_steps: int ≥ 1, default 5 (n_critic: critic updates per generator
             update, each on the same real batch and fresh noise).
         seed: int or None.
-        **kwargs: other `kgan.models.GAN` arguments (e.g. `ema_decay`).
+        **kwargs: other `kgan.models.GAN` arguments (e.g. `ema_decay`); `loss`
+            is refused (always `"wasserstein"`).
 
     `compile()` defaults to RMSprop(5e-5) on both sides, as in the paper
     (ρ = 0.99 as in the authors' PyTorch code).
@@ -64,14 +66,8 @@ class WGAN(GAN):
     def __init__(
         self, generator, discriminator, latent_dim, clip_value=0.01, d_steps=5, seed=None, **kwargs
     ):
-        if (
-            not isinstance(clip_value, (int, float))
-            or isinstance(clip_value, bool)
-            or not clip_value > 0
-        ):
-            raise ValueError(
-                f"clip_value must be a number > 0. Received: clip_value={clip_value!r}"
-            )
+        check_positive(clip_value, "clip_value")
+        refuse_fixed_options("WGAN", kwargs, {"loss": "whose loss is the Wasserstein loss"})
         super().__init__(
             generator,
             discriminator,

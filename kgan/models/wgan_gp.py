@@ -6,6 +6,7 @@ from keras import ops
 from kgan.backend import input_gradients
 from kgan.losses import gradient_penalty, interpolate
 from kgan.models.gan import GAN
+from kgan.utils.validation import check_non_negative, refuse_fixed_options
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -28,6 +29,8 @@ class WGANGP(GAN):
         d_steps: int ≥ 1, default 5 (critic updates per generator update).
         seed: int or None.
         augment: as in `kgan.models.GAN` (keyword).
+        **kwargs: other `kgan.models.GAN` arguments; `loss` is refused
+            (always `"wasserstein"`).
 
     Example:
         >>> g = kgan.networks.mlp_generator(latent_dim=8, output_dim=2)
@@ -42,12 +45,14 @@ class WGANGP(GAN):
 
     log_names = ("d_loss", "g_loss", "d_real", "d_fake", "gp")
     uses_input_gradients = True
+    # The critic's loss (with its penalty) is its own, without GAN's historical term.
+    supports_historical_averaging = False
 
     def __init__(
         self, generator, discriminator, latent_dim, gp_weight=10.0, d_steps=5, seed=None, **kwargs
     ):
-        if gp_weight < 0:
-            raise ValueError(f"gp_weight must be ≥ 0. Received: gp_weight={gp_weight!r}")
+        check_non_negative(gp_weight, "gp_weight")
+        refuse_fixed_options("WGANGP", kwargs, {"loss": "whose loss is the Wasserstein loss"})
         super().__init__(
             generator,
             discriminator,
@@ -81,9 +86,7 @@ class WGANGP(GAN):
         gradients = input_gradients(lambda x: self.discriminator_logits(batch, x), mixed)
         gp = gradient_penalty(gradients)
         loss = self._d_loss_fn(real_logits, fake_logits) + self.gp_weight * gp
-        logs = {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits), "gp": gp}
-        if self.augment is not None:
-            logs.update(self.augment.observe(real_logits))
+        logs = {**self.discriminator_logs(real_logits, fake_logits), "gp": gp}
         return loss, logs
 
     def get_config(self):

@@ -6,8 +6,9 @@ from keras import ops
 
 from kgan.losses.reconstruction import content_loss, l1_loss
 from kgan.losses.semi_supervised import masked_classification_loss
-from kgan.models.gan import generate_in_batches
-from kgan.models.pix2pix import Pix2Pix, check_images, check_weight
+from kgan.models.pix2pix import Pix2Pix
+from kgan.utils.sampling import generate_in_batches
+from kgan.utils.validation import check_images, check_non_negative
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -74,8 +75,8 @@ class Zi2Zi(Pix2Pix):
                  style_weight=1.0, loss="non_saturating", d_steps=1, seed=None, **kwargs):
         super().__init__(generator, discriminator, l1_weight=l1_weight, loss=loss,
                          d_steps=d_steps, seed=seed, **kwargs)
-        self.constant_weight = check_weight(constant_weight, "constant_weight")
-        self.style_weight = check_weight(style_weight, "style_weight")
+        self.constant_weight = check_non_negative(constant_weight, "constant_weight")
+        self.style_weight = check_non_negative(style_weight, "style_weight")
         inputs = generator.inputs
         if len(inputs) != 2 or len(inputs[1].shape) != 1 or "int" not in str(inputs[1].dtype):
             raise ValueError(

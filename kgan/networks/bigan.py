@@ -3,13 +3,7 @@
 import keras
 
 from kgan.networks.dcgan import _init, dcgan_discriminator
-
-
-def _check_latent_dim(latent_dim):
-    if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim <= 0:
-        raise ValueError(
-            f"latent_dim must be a positive integer. Received: latent_dim={latent_dim!r}"
-        )
+from kgan.utils.validation import check_int, check_number_in
 
 
 def bigan_encoder(image_shape=(32, 32, 1), latent_dim=64, base_filters=64, name="encoder"):
@@ -27,7 +21,7 @@ def bigan_encoder(image_shape=(32, 32, 1), latent_dim=64, base_filters=64, name=
     Returns:
         `keras.Model`: images `(batch, *image_shape)` in [-1, 1] → latents `(batch, latent_dim)`.
     """
-    _check_latent_dim(latent_dim)
+    check_int(latent_dim, "latent_dim")
     trunk = dcgan_discriminator(image_shape, base_filters, include_head=False, name=f"{name}_trunk")
     x = keras.Input(tuple(image_shape), name="images")
     z = keras.layers.Dense(latent_dim, kernel_initializer=_init(), name="latents")(trunk(x))
@@ -61,11 +55,9 @@ def bigan_discriminator(
         `keras.Model` with inputs `[images (batch, *image_shape), latents
         (batch, latent_dim)]` and logits `(batch, 1)`.
     """
-    _check_latent_dim(latent_dim)
-    if not isinstance(width, int) or isinstance(width, bool) or width <= 0:
-        raise ValueError(f"width must be a positive integer. Received: width={width!r}")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
+    check_int(latent_dim, "latent_dim")
+    check_int(width, "width")
+    check_number_in(dropout, "dropout", 0, 1, closed="left")
     trunk = dcgan_discriminator(
         image_shape, base_filters, normalization=None, include_head=False, name=f"{name}_trunk"
     )

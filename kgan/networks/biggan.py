@@ -6,6 +6,7 @@ from keras import ops
 from kgan.layers.attention import SelfAttention
 from kgan.layers.conditional_batch_norm import ConditionalBatchNormalization
 from kgan.layers.spectral_normalization import SpectralNormalization
+from kgan.utils.validation import check_int, is_int
 
 
 def _sn_conv(filters, kernel_size, name):
@@ -27,7 +28,7 @@ def _check_channels(channels, minimum):
     if (
         not isinstance(channels, (tuple, list))
         or len(channels) < minimum
-        or not all(isinstance(c, int) and not isinstance(c, bool) and c > 0 for c in channels)
+        or not all(is_int(c) and c > 0 for c in channels)
     ):
         raise ValueError(
             f"channels must be a sequence of at least {minimum} positive integers. "
@@ -45,13 +46,6 @@ def _check_image_shape(image_shape):
         raise ValueError(
             "image_shape must be (size, size, channels), square. "
             f"Received: image_shape={image_shape!r}"
-        )
-
-
-def _check_num_classes(num_classes):
-    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
-        raise ValueError(
-            f"num_classes must be an integer ≥ 2. Received: num_classes={num_classes!r}"
         )
 
 
@@ -123,18 +117,14 @@ def biggan_generator(
     """
     _check_channels(channels, 2)
     _check_image_shape(image_shape)
-    _check_num_classes(num_classes)
+    check_int(num_classes, "num_classes", minimum=2)
     num_chunks = len(channels)
-    if (
-        not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim <= 0
-        or latent_dim % num_chunks
-    ):
+    if not is_int(latent_dim) or latent_dim <= 0 or latent_dim % num_chunks:
         raise ValueError(
             f"latent_dim must be a positive multiple of len(channels) = {num_chunks} (one "
             f"chunk per block and one for the first layer). Received: latent_dim={latent_dim!r}"
         )
-    if not isinstance(shared_dim, int) or isinstance(shared_dim, bool) or shared_dim <= 0:
-        raise ValueError(f"shared_dim must be a positive integer. Received: shared_dim={shared_dim!r}")
+    check_int(shared_dim, "shared_dim")
     size = 4 * 2 ** (num_chunks - 1)
     if image_shape[0] != size:
         raise ValueError(
@@ -232,7 +222,7 @@ def biggan_discriminator(
     """
     _check_channels(channels, 1)
     _check_image_shape(image_shape)
-    _check_num_classes(num_classes)
+    check_int(num_classes, "num_classes", minimum=2)
     factor = 2 ** (len(channels) - 1)
     if image_shape[0] % factor:
         raise ValueError(

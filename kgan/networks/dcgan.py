@@ -8,6 +8,7 @@ output, LeakyReLU(0.2) in the discriminator, weights from N(0, 0.02).
 import keras
 
 from kgan.layers.spectral_normalization import SpectralNormalization
+from kgan.utils.validation import check_bool
 
 _NORMALIZATIONS = ("batch", "layer", None)
 
@@ -116,10 +117,7 @@ def dcgan_discriminator(
     image_shape = tuple(image_shape)
     if len(image_shape) != 3 or image_shape[0] != image_shape[1]:
         raise ValueError(f"image_shape must be (size, size, channels). Received: {image_shape!r}")
-    if not isinstance(spectral_norm, bool):
-        raise ValueError(
-            f"spectral_norm must be True or False. Received: spectral_norm={spectral_norm!r}"
-        )
+    check_bool(spectral_norm, "spectral_norm")
 
     def weighted(layer):
         return SpectralNormalization(layer) if spectral_norm else layer

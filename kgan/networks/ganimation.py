@@ -4,7 +4,8 @@ import keras
 
 from kgan.layers.normalization import check_normalization
 from kgan.networks.resnet_generator import check_resnet_arguments, conditioned_inputs, resnet_trunk
-from kgan.networks.unet import check_positive, init
+from kgan.networks.unet import init
+from kgan.utils.validation import check_int
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -64,7 +65,7 @@ def ganimation_generator(
         Pumarola et al. 2018, "GANimation: Anatomically-aware Facial Animation from
         a Single Image", section 4.1 and appendix.
     """
-    check_positive(condition_dim, "condition_dim")
+    check_int(condition_dim, "condition_dim")
     channels = check_resnet_arguments(
         image_shape, base_filters, num_blocks, num_downsamples, condition_dim, "zero"
     )

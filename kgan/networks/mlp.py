@@ -3,12 +3,7 @@
 import keras
 
 from kgan.layers.spectral_normalization import SpectralNormalization
-
-
-def _check_positive(**values):
-    for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
+from kgan.utils.validation import check_bool, check_int
 
 
 def mlp_generator(latent_dim, output_dim, width=256, depth=3, name="generator"):
@@ -23,7 +18,9 @@ def mlp_generator(latent_dim, output_dim, width=256, depth=3, name="generator"):
     Returns:
         `keras.Model`: `(batch, latent_dim)` → `(batch, output_dim)`.
     """
-    _check_positive(latent_dim=latent_dim, output_dim=output_dim, width=width, depth=depth)
+    for name, value in (("latent_dim", latent_dim), ("output_dim", output_dim), ("width", width),
+                        ("depth", depth)):
+        check_int(value, name)
     z = keras.Input((latent_dim,), name="z")
     h = z
     for _ in range(depth):
@@ -47,11 +44,9 @@ def mlp_discriminator(input_dim, width=256, depth=3, spectral_norm=False, name="
     Returns:
         `keras.Model`: `(batch, input_dim)` → logits `(batch, 1)`.
     """
-    _check_positive(input_dim=input_dim, width=width, depth=depth)
-    if not isinstance(spectral_norm, bool):
-        raise ValueError(
-            f"spectral_norm must be True or False. Received: spectral_norm={spectral_norm!r}"
-        )
+    for name, value in (("input_dim", input_dim), ("width", width), ("depth", depth)):
+        check_int(value, name)
+    check_bool(spectral_norm, "spectral_norm")
 
     def dense(units):
         layer = keras.layers.Dense(units)

@@ -3,7 +3,8 @@
 import keras
 
 from kgan.layers.normalization import check_normalization, normalization_layer
-from kgan.networks.unet import check_image_shape, check_positive, init
+from kgan.networks.unet import init
+from kgan.utils.validation import check_image_shape, check_int
 
 
 def patchgan_discriminator(
@@ -37,8 +38,8 @@ def patchgan_discriminator(
         Networks", section 3.2.2.
     """
     height, width, _ = check_image_shape(input_shape, "input_shape")
-    check_positive(base_filters, "base_filters")
-    check_positive(num_layers, "num_layers")
+    check_int(base_filters, "base_filters")
+    check_int(num_layers, "num_layers")
     check_normalization(normalization)
     if height % 2**num_layers or width % 2**num_layers:
         raise ValueError(
@@ -88,9 +89,9 @@ def stargan_discriminator(image_shape, num_domains, base_filters=64, num_layers=
         Multi-Domain Image-to-Image Translation", appendix.
     """
     height, width, _ = check_image_shape(image_shape)
-    check_positive(num_domains, "num_domains")
-    check_positive(base_filters, "base_filters")
-    check_positive(num_layers, "num_layers")
+    check_int(num_domains, "num_domains")
+    check_int(base_filters, "base_filters")
+    check_int(num_layers, "num_layers")
     if height % 2**num_layers or width % 2**num_layers:
         raise ValueError(
             f"image_shape's height and width must be divisible by 2**num_layers = "

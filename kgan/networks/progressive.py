@@ -11,6 +11,7 @@ from keras import ops
 
 from kgan.layers.equalized import EqualizedConv2D, EqualizedDense, PixelNormalization
 from kgan.layers.minibatch import MinibatchStdDev
+from kgan.utils.validation import check_int, is_int
 
 
 def upsample(images, factor):
@@ -33,19 +34,13 @@ def num_levels(resolution):
 
 
 def _check_arguments(resolution, channels, base_filters, max_filters, **extra):
-    if (
-        not isinstance(resolution, int)
-        or isinstance(resolution, bool)
-        or resolution < 4
-        or resolution & (resolution - 1)
-    ):
+    if not is_int(resolution) or resolution < 4 or resolution & (resolution - 1):
         raise ValueError(
             f"resolution must be a power of 2 ≥ 4. Received: resolution={resolution!r}"
         )
     for name, value in dict(channels=channels, base_filters=base_filters,
                             max_filters=max_filters, **extra).items():
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
+        check_int(value, name)
 
 
 class _Progressive(keras.Model):
@@ -70,9 +65,7 @@ class _Progressive(keras.Model):
 
     def _check_level(self, level):
         level = self.num_levels - 1 if level is None else level
-        if not isinstance(level, int) or isinstance(level, bool) or not (
-            0 <= level < self.num_levels
-        ):
+        if not is_int(level) or not 0 <= level < self.num_levels:
             raise ValueError(
                 f"level must be a Python int in [0, {self.num_levels - 1}] (a static level: "
                 f"0 is 4×4, {self.num_levels - 1} is {self.resolution}×{self.resolution}). "

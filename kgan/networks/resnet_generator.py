@@ -4,7 +4,8 @@ import keras
 from keras import ops
 
 from kgan.layers.normalization import check_normalization, normalization_layer
-from kgan.networks.unet import check_image_shape, check_positive, init
+from kgan.networks.unet import init
+from kgan.utils.validation import check_image_shape, check_int
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -38,7 +39,7 @@ class ReflectionPadding2D(keras.layers.Layer):
 
     def __init__(self, padding, **kwargs):
         super().__init__(**kwargs)
-        check_positive(padding, "padding")
+        check_int(padding, "padding")
         self.padding = padding
 
     def call(self, images):
@@ -107,22 +108,15 @@ def check_resnet_arguments(image_shape, base_filters, num_blocks, num_downsample
     height, width, channels = check_image_shape(image_shape)
     if padding not in PADDINGS:
         raise ValueError(f"padding must be one of {PADDINGS}. Received: padding={padding!r}")
-    check_positive(base_filters, "base_filters")
-    if not isinstance(num_blocks, int) or num_blocks < 0:
-        raise ValueError(f"num_blocks must be an integer ≥ 0. Received: num_blocks={num_blocks!r}")
-    if not isinstance(num_downsamples, int) or num_downsamples < 0:
-        raise ValueError(
-            f"num_downsamples must be an integer ≥ 0. Received: num_downsamples={num_downsamples!r}"
-        )
+    check_int(base_filters, "base_filters")
+    check_int(num_blocks, "num_blocks", minimum=0)
+    check_int(num_downsamples, "num_downsamples", minimum=0)
     if height % 2**num_downsamples or width % 2**num_downsamples:
         raise ValueError(
             f"image_shape's height and width must be divisible by 2**num_downsamples = "
             f"{2 ** num_downsamples}. Received: image_shape={tuple(image_shape)!r}"
         )
-    if not isinstance(condition_dim, int) or condition_dim < 0:
-        raise ValueError(
-            f"condition_dim must be an integer ≥ 0. Received: condition_dim={condition_dim!r}"
-        )
+    check_int(condition_dim, "condition_dim", minimum=0)
     return channels
 
 
@@ -198,7 +192,7 @@ def resnet_generator(
             f"condition_dim={condition_dim!r}"
         )
     output_channels = channels if output_channels is None else output_channels
-    check_positive(output_channels, "output_channels")
+    check_int(output_channels, "output_channels")
     inputs, h = conditioned_inputs(image_shape, condition_dim)
     h = resnet_trunk(h, base_filters, num_blocks, num_downsamples, normalization, padding)
     outputs = padded_conv(h, output_channels, 7, padding, activation="tanh")

@@ -3,6 +3,7 @@
 import keras
 
 from kgan.networks.dcgan import _base_size, _init
+from kgan.utils.validation import check_int, check_number_in
 
 
 def semi_supervised_discriminator(
@@ -33,14 +34,9 @@ def semi_supervised_discriminator(
         raise ValueError(
             f"image_shape must be (size, size, channels). Received: image_shape={image_shape!r}"
         )
-    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
-        raise ValueError(f"num_classes must be an integer ≥ 2. Received: num_classes={num_classes!r}")
-    if not isinstance(base_filters, int) or base_filters <= 0:
-        raise ValueError(
-            f"base_filters must be a positive integer. Received: base_filters={base_filters!r}"
-        )
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
+    check_int(num_classes, "num_classes", minimum=2)
+    check_int(base_filters, "base_filters")
+    check_number_in(dropout, "dropout", 0, 1, closed="left")
     _, steps = _base_size(image_shape[0])
     x = keras.Input(image_shape, name="images")
     h, filters = x, base_filters

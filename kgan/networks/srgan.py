@@ -6,7 +6,7 @@ import keras
 import numpy as np
 
 from kgan.layers.pixel_shuffle import PixelShuffle
-from kgan.networks.unet import check_image_shape, check_positive
+from kgan.utils.validation import check_image_shape, check_int, is_int
 
 
 def _prelu():
@@ -41,10 +41,10 @@ def srgan_generator(image_shape, scale=4, filters=64, num_blocks=16, name="srgan
         Generative Adversarial Network".
     """
     image_shape = check_image_shape(image_shape)
-    if not isinstance(scale, int) or scale < 2 or scale & (scale - 1):
+    if not is_int(scale) or scale < 2 or scale & (scale - 1):
         raise ValueError(f"scale must be a power of two ≥ 2. Received: scale={scale!r}")
-    check_positive(filters, "filters")
-    check_positive(num_blocks, "num_blocks")
+    check_int(filters, "filters")
+    check_int(num_blocks, "num_blocks")
     images = keras.Input(image_shape, name="images")
     h = _prelu()(keras.layers.Conv2D(filters, 9, padding="same")(images))
     trunk = h
@@ -83,9 +83,9 @@ def srgan_discriminator(image_shape, base_filters=64, num_levels=4, dense_units=
         Ledig et al. 2017, figure 4.
     """
     height, width, _ = check_image_shape(image_shape)
-    check_positive(base_filters, "base_filters")
-    check_positive(num_levels, "num_levels")
-    check_positive(dense_units, "dense_units")
+    check_int(base_filters, "base_filters")
+    check_int(num_levels, "num_levels")
+    check_int(dense_units, "dense_units")
     if height % 2**num_levels or width % 2**num_levels:
         raise ValueError(
             f"image_shape's height and width must be divisible by 2**num_levels = "

@@ -25,6 +25,7 @@ from kgan.layers.style import (
     ModulatedConv2D,
     NoiseInjection,
 )
+from kgan.utils.validation import check_int
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -37,9 +38,7 @@ class StyleSelect(keras.layers.Layer):
 
     def __init__(self, index, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-            raise ValueError(f"index must be an integer ≥ 0. Received: index={index!r}")
-        self.index = index
+        self.index = check_int(index, "index", minimum=0)
 
     def call(self, ws):
         return ws[:, self.index]
@@ -49,11 +48,6 @@ class StyleSelect(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "index": self.index}
-
-
-def _positive_int(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
 
 
 def _check_image_shape(image_shape):
@@ -80,8 +74,8 @@ def _channels(resolution, channel_base, channel_max):
 
 
 def _check_channels(channel_base, channel_max, resolution):
-    _positive_int("channel_base", channel_base)
-    _positive_int("channel_max", channel_max)
+    check_int(channel_base, "channel_base")
+    check_int(channel_max, "channel_max")
     if channel_base < resolution:
         raise ValueError(
             "channel_base must be at least the resolution so that every layer has a channel "
@@ -119,9 +113,9 @@ def stylegan_mapping(latent_dim, w_dim=512, num_layers=8, lr_multiplier=0.01, na
         Karras et al. 2019, "A Style-Based Generator Architecture for
         Generative Adversarial Networks", Section 2.
     """
-    _positive_int("latent_dim", latent_dim)
-    _positive_int("w_dim", w_dim)
-    _positive_int("num_layers", num_layers)
+    check_int(latent_dim, "latent_dim")
+    check_int(w_dim, "w_dim")
+    check_int(num_layers, "num_layers")
     z = keras.Input((latent_dim,), name="z")
     h = PixelNormalization(name="normalize_z")(z)
     for i in range(num_layers):
@@ -161,7 +155,7 @@ def stylegan_synthesis(w_dim, image_shape=(32, 32, 1), channel_base=16384, chann
         Generative Adversarial Networks".
     """
     image_shape = _check_image_shape(image_shape)
-    _positive_int("w_dim", w_dim)
+    check_int(w_dim, "w_dim")
     resolution = image_shape[0]
     _check_channels(channel_base, channel_max, resolution)
     ws = keras.Input((num_style_layers(resolution), w_dim), name="ws")
@@ -223,7 +217,7 @@ def stylegan2_synthesis(w_dim, image_shape=(32, 32, 1), channel_base=16384, chan
         StyleGAN" (configuration E/F's skip generator).
     """
     image_shape = _check_image_shape(image_shape)
-    _positive_int("w_dim", w_dim)
+    check_int(w_dim, "w_dim")
     resolution = image_shape[0]
     _check_channels(channel_base, channel_max, resolution)
     ws = keras.Input((num_style_layers(resolution), w_dim), name="ws")
@@ -327,7 +321,7 @@ def stylegan2_discriminator(image_shape=(32, 32, 1), channel_base=16384, channel
     image_shape = _check_image_shape(image_shape)
     resolution = image_shape[0]
     _check_channels(channel_base, channel_max, resolution)
-    _positive_int("mbstd_group_size", mbstd_group_size)
+    check_int(mbstd_group_size, "mbstd_group_size")
     images = keras.Input(image_shape, name="images")
     h = EqualizedConv2D(
         _channels(resolution, channel_base, channel_max), 1, activation="leaky_relu",

@@ -3,26 +3,12 @@
 import keras
 
 from kgan.layers.normalization import check_normalization, normalization_layer
+from kgan.utils.validation import check_image_shape, check_int, check_number_in
 
 
 def init():
     """The N(0, 0.02) weight initialiser of the translation networks (pix2pix, CycleGAN)."""
     return keras.initializers.RandomNormal(stddev=0.02)
-
-
-def check_image_shape(image_shape, name="image_shape"):
-    image_shape = tuple(image_shape)
-    if len(image_shape) != 3 or not all(isinstance(n, int) and n > 0 for n in image_shape):
-        raise ValueError(
-            f"{name} must be (height, width, channels) with positive integers. "
-            f"Received: {name}={image_shape!r}"
-        )
-    return image_shape
-
-
-def check_positive(value, name):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
 
 
 def unet_generator(
@@ -83,9 +69,9 @@ def check_unet_arguments(image_shape, output_channels, base_filters, max_filters
     their defaults resolved."""
     height, width, channels = check_image_shape(image_shape)
     output_channels = channels if output_channels is None else output_channels
-    check_positive(output_channels, "output_channels")
-    check_positive(base_filters, "base_filters")
-    check_positive(max_filters, "max_filters")
+    check_int(output_channels, "output_channels")
+    check_int(base_filters, "base_filters")
+    check_int(max_filters, "max_filters")
     check_normalization(normalization)
     if depth is None:
         depth = min(height, width).bit_length() - 1
@@ -94,8 +80,7 @@ def check_unet_arguments(image_shape, output_channels, base_filters, max_filters
             "depth must be an integer ≥ 2 with height and width divisible by 2**depth. "
             f"Received: depth={depth!r}, image_shape={tuple(image_shape)!r}"
         )
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1). Received: dropout={dropout!r}")
+    check_number_in(dropout, "dropout", 0, 1, closed="left")
     return output_channels, depth
 
 

@@ -3,7 +3,8 @@
 import keras
 
 from kgan.networks.resnet_generator import TileCondition
-from kgan.networks.unet import check_positive, check_unet_arguments, unet_decoder, unet_encoder
+from kgan.networks.unet import check_unet_arguments, unet_decoder, unet_encoder
+from kgan.utils.validation import check_int
 
 
 def zi2zi_generator(
@@ -56,8 +57,8 @@ def zi2zi_generator(
     output_channels, depth = check_unet_arguments(
         image_shape, output_channels, base_filters, max_filters, depth, dropout, normalization
     )
-    check_positive(num_styles, "num_styles")
-    check_positive(embedding_dim, "embedding_dim")
+    check_int(num_styles, "num_styles")
+    check_int(embedding_dim, "embedding_dim")
     glyphs = keras.Input(image_shape, name="images")
     encoder = keras.Model(
         glyphs, unet_encoder(glyphs, depth, base_filters, max_filters, normalization),

@@ -1,13 +1,26 @@
 """The base class of every kgan GAN: alternating adversarial updates in `fit()`."""
 
 import copy
+import types
+import warnings
 
 import keras
 import numpy as np
 from keras import ops
 
-from kgan.backend import TrainStep, replica_context, required_callbacks, run_if, update
-from kgan.training.adversarial_optimizer import AdversarialOptimizer
+from kgan.backend import (
+    TrainStep,
+    jit_compiles_input_gradients,
+    replica_context,
+    required_callbacks,
+    run_if,
+    update,
+)
+from kgan.training.adversarial_optimizer import (
+    AdversarialOptimizer,
+    lazy_regularization_optimizer,
+)
+from kgan.utils.validation import check_int, check_number_in, check_positive
 
 
 def _check_built(network, role):
@@ -20,24 +33,29 @@ def _check_built(network, role):
         )
 
 
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _check_ema(ema_decay, ema_half_life_images):
     if ema_decay is not None and ema_half_life_images is not None:
         raise ValueError(
             "ema_decay and ema_half_life_images are two ways to set the same decay; give one. "
             f"Received: ema_decay={ema_decay!r}, ema_half_life_images={ema_half_life_images!r}"
         )
-    if ema_decay is not None and not (_is_number(ema_decay) and 0.0 < ema_decay < 1.0):
-        raise ValueError(f"ema_decay must be a float in (0, 1). Received: ema_decay={ema_decay!r}")
-    if ema_half_life_images is not None and not (
-        _is_number(ema_half_life_images) and ema_half_life_images > 0
-    ):
-        raise ValueError(
-            "ema_half_life_images must be a number > 0 (images). "
-            f"Received: ema_half_life_images={ema_half_life_images!r}"
+    if ema_decay is not None:
+        check_number_in(ema_decay, "ema_decay", 0, 1, closed="neither")
+    if ema_half_life_images is not None:
+        check_positive(ema_half_life_images, "ema_half_life_images")
+
+
+def _warn_if_batch_exceeds_data(x, batch_size):
+    """Warns when `fit()`'s `batch_size` exceeds the number of samples of array
+    data `x`: Keras then trains every epoch on one short batch, silently."""
+    if x is None or batch_size is None:
+        return
+    shape = getattr(keras.tree.flatten(x)[0], "shape", None)  # None for a dataset
+    if shape and shape[0] is not None and batch_size > shape[0]:
+        warnings.warn(
+            f"batch_size={batch_size} is larger than the training data ({shape[0]} samples): "
+            f"each epoch is one batch of {shape[0]}. Pass a batch_size ≤ {shape[0]}.",
+            stacklevel=3,
         )
 
 
@@ -53,68 +71,6 @@ def _frozen_copy(generator):
     copy_.set_weights(generator.get_weights())
     copy_.trainable = False
     return copy_
-
-
-@keras.saving.register_keras_serializable(package="kgan")
-class _ScaledSchedule(keras.optimizers.schedules.LearningRateSchedule):
-    """A learning-rate schedule multiplied by a constant `factor`.
-
-    Used for StyleGAN2's lazy-regularisation correction of a scheduled
-    learning rate.
-
-    Args:
-        schedule: `keras.optimizers.schedules.LearningRateSchedule`.
-        factor: float > 0.
-    """
-
-    def __init__(self, schedule, factor):
-        self.schedule = schedule
-        self.factor = float(factor)
-
-    def __call__(self, step):
-        return self.schedule(step) * self.factor
-
-    def get_config(self):
-        return {
-            "schedule": keras.saving.serialize_keras_object(self.schedule),
-            "factor": self.factor,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["schedule"] = keras.saving.deserialize_keras_object(config["schedule"])
-        return cls(**config)
-
-
-def _lazy_regularization_optimizer(optimizer, interval):
-    """A copy of `optimizer` corrected for a lazy regulariser every `interval` steps.
-
-    With lazy regularisation a network takes k main steps and one regulariser
-    step every k train steps, k + 1 optimizer steps where a plain run takes k.
-    StyleGAN2 (Karras et al. 2020, Appendix B) keeps the optimizer's time scale
-    by multiplying the learning rate by c = k / (k + 1) and raising Adam's
-    β1 and β2 to the power c.
-
-    Args:
-        optimizer: `keras.optimizers.Optimizer` (not modified).
-        interval: int k > 1.
-
-    Returns:
-        A new, unbuilt optimizer of the same class.
-    """
-    ratio = interval / (interval + 1)
-    config = optimizer.get_config()
-    learning_rate = config["learning_rate"]
-    if isinstance(learning_rate, dict):  # a serialised schedule
-        schedule = keras.optimizers.schedules.deserialize(learning_rate)
-        config["learning_rate"] = _ScaledSchedule(schedule, ratio)
-    else:
-        config["learning_rate"] = learning_rate * ratio
-    for beta in ("beta_1", "beta_2"):
-        if beta in config:
-            config[beta] = config[beta] ** ratio
-    return type(optimizer).from_config(config)
 
 
 class AdversarialModel(TrainStep, keras.Model):
@@ -160,13 +116,8 @@ class AdversarialModel(TrainStep, keras.Model):
     copied, as in StyleGAN2-ADA. It is tracked by the model, so JAX threads
     it through the compiled step and `.keras` files and checkpoints store it,
     and `sampling_generator` returns it (`generate()`, `SampleGrid`,
-    `MetricsCallback` and export use it). Keras' own optimizer EMA
-    (`use_ema=True` with `keras.callbacks.SwapEMAWeights`) does not serve a
-    GAN: it keeps no second network, so sampling the average means swapping
-    it into the live generator; `fit()` ends by overwriting the trained
-    weights with the average (`finalize_variable_values`), which breaks a
-    resumed run; it averages trainable variables only; and its momentum is
-    per optimizer step, not per image.
+    `MetricsCallback` and export use it). Why not Keras' optimizer EMA:
+    docs/DESIGN_NOTES.md.
 
     Args:
         generator: built `keras.Model`.
@@ -178,15 +129,15 @@ class AdversarialModel(TrainStep, keras.Model):
         ema_half_life_images: float > 0 or None, default None. The EMA's
             half-life in training images (StyleGAN's `ema_kimg` × 1000): the
             per-step decay is `0.5 ** (batch_size / ema_half_life_images)`,
-            computed in the step from the size of `batch["real"]`. Exclusive
-            with `ema_decay`.
+            computed in the step from the global batch size. Exclusive with
+            `ema_decay`.
         seed: int or None, default None. Seed of the model's
             `keras.random.SeedGenerator`, the only source of randomness in a step.
     """
 
     log_names = ("d_loss", "g_loss")
     # True for variants whose losses differentiate through input gradients
-    # (penalties): torch.compile cannot do double backward.
+    # (penalties): `compile()` refuses jit_compile=True where the backend cannot.
     uses_input_gradients = False
 
     def __init__(
@@ -202,8 +153,7 @@ class AdversarialModel(TrainStep, keras.Model):
         super().__init__(**kwargs)
         _check_built(generator, "generator")
         _check_built(discriminator, "discriminator")
-        if not isinstance(d_steps, int) or isinstance(d_steps, bool) or d_steps < 1:
-            raise ValueError(f"d_steps must be an integer ≥ 1. Received: d_steps={d_steps!r}")
+        check_int(d_steps, "d_steps")
         _check_ema(ema_decay, ema_half_life_images)
         self.generator = generator
         self.discriminator = discriminator
@@ -318,9 +268,19 @@ class AdversarialModel(TrainStep, keras.Model):
     def check_data(self, x, y):
         """Validates numpy training data before `fit()` does any work.
 
-        Subclasses extend it (shapes, labels); the base checks finiteness.
+        Subclasses extend it (shapes, labels); the base refuses lists (Keras
+        reads a list as the inputs of a multi-input model, which none of these
+        models is; Zi2Zi unpacks its `[source, styles]` first) and checks
+        finiteness.
         """
         for name, array in (("x", x), ("y", y)):
+            if isinstance(array, (list, tuple)):
+                raise ValueError(
+                    f"Training data {name} must be one array (num_samples, ...) for "
+                    f"{type(self).__name__}: Keras reads a list as the inputs of a multi-input "
+                    f"model. Stack a list of samples with np.stack({name}). Received: {name}=a "
+                    f"{type(array).__name__} of length {len(array)}"
+                )
             if isinstance(array, np.ndarray) and array.dtype.kind not in "biuf":
                 raise ValueError(
                     f"Training data {name} must be a numeric array (float images or samples, "
@@ -364,19 +324,21 @@ class AdversarialModel(TrainStep, keras.Model):
         d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
         # The compile config keeps the optimizers as given; a lazy regulariser's
         # correction is applied again whenever the model is compiled.
-        object.__setattr__(self, "_given_jit_compile", kwargs.get("jit_compile", "auto"))
-        object.__setattr__(
-            self,
-            "_given_optimizers",
+        self._given_jit_compile = kwargs.get("jit_compile", "auto")
+        # Class and config now, serialised only when saved: keras.optimizers.serialize
+        # imports TensorFlow (seconds, and its log lines) on every backend. A
+        # read-only mapping, not a dict: Keras' attribute tracking would wrap a
+        # dict and the dicts in it in containers that reference the model.
+        self._given_optimizers = types.MappingProxyType(
             {
-                "g_optimizer": keras.optimizers.serialize(g_optimizer),
-                "d_optimizer": keras.optimizers.serialize(d_optimizer),
-            },
+                "g_optimizer": (type(g_optimizer), g_optimizer.get_config()),
+                "d_optimizer": (type(d_optimizer), d_optimizer.get_config()),
+            }
         )
         if (self.g_reg_interval or 1) > 1:
-            g_optimizer = _lazy_regularization_optimizer(g_optimizer, self.g_reg_interval)
+            g_optimizer = lazy_regularization_optimizer(g_optimizer, self.g_reg_interval)
         if (self.d_reg_interval or 1) > 1:
-            d_optimizer = _lazy_regularization_optimizer(d_optimizer, self.d_reg_interval)
+            d_optimizer = lazy_regularization_optimizer(d_optimizer, self.d_reg_interval)
         if self.dtype_policy.name == "mixed_float16":
             # float16 gradients underflow: dynamic loss scaling per phase
             # (kgan.backend.update), one scale per optimizer.
@@ -391,14 +353,15 @@ class AdversarialModel(TrainStep, keras.Model):
             {"generator": self.generator_variables, "discriminator": self.discriminator_variables}
         )
         if (
-            keras.backend.backend() == "torch"
-            and self.uses_input_gradients
+            self.uses_input_gradients
             and kwargs.get("jit_compile") is True
+            and not jit_compiles_input_gradients()
         ):
+            backend = keras.backend.backend()
             raise ValueError(
-                f"{type(self).__name__} differentiates input gradients (a penalty), which "
-                "torch.compile cannot do (no double backward). Use jit_compile=False or 'auto' "
-                "on the torch backend. Received: jit_compile=True"
+                f"{type(self).__name__} differentiates input gradients (a penalty), which the "
+                f"{backend} backend cannot jit-compile (no double backward). Use jit_compile=False "
+                f"or 'auto' on the {backend} backend. Received: jit_compile=True"
             )
         # auto_scale_loss=False: Keras would wrap the composite optimizer itself.
         super().compile(optimizer=optimizer, auto_scale_loss=False, **kwargs)
@@ -422,7 +385,10 @@ class AdversarialModel(TrainStep, keras.Model):
         if not self.compiled:
             return None
         return {
-            **self._given_optimizers,
+            **{
+                name: keras.optimizers.serialize(cls.from_config(copy.deepcopy(config)))
+                for name, (cls, config) in self._given_optimizers.items()
+            },
             # As given ("auto" by default), not as resolved on this backend:
             # a file saved with JAX's resolved True would turn on torch.compile
             # when the model is loaded on torch.
@@ -438,18 +404,17 @@ class AdversarialModel(TrainStep, keras.Model):
         self.compile(**config)
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        self._assert_compile_called("fit")
+        if not self.compiled:
+            raise ValueError(
+                f"{type(self).__name__} must be compiled before fit(). Call compile() first "
+                "(with g_optimizer and d_optimizer, or none for the defaults)."
+            )
         self.check_data(x, y)
+        _warn_if_batch_exceeds_data(x, kwargs.get("batch_size", args[0] if args else None))
         extra = required_callbacks()
         if extra:
             kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + extra
-        try:
-            return super().fit(x, y, *args, **kwargs)
-        finally:
-            # A resuming callback (kgan.callbacks.Checkpoint) sets Keras'
-            # `_initial_epoch`; Keras never clears it, so a later fit() would
-            # skip epochs, also after an exception.
-            self._initial_epoch = None
+        return super().fit(x, y, *args, **kwargs)
 
     def _record(self, logs):
         for name, value in logs.items():
@@ -492,29 +457,44 @@ class AdversarialModel(TrainStep, keras.Model):
 
         run_if(ops.equal(ops.mod(self.optimizer.iterations, interval), 0), step)
 
-    def _update_ema(self, batch):
+    def _update_ema(self, batch_size):
         if self.ema_decay is not None:
             decay = self.ema_decay
         else:
-            batch_size = ops.cast(ops.shape(batch["real"])[0], "float32")
-            decay = ops.power(0.5, batch_size / self.ema_half_life_images)
+            # The half-life counts the images of the global batch (every replica's).
+            images = ops.cast(batch_size * replica_context()[1], "float32")
+            decay = ops.power(0.5, images / self.ema_half_life_images)
         for average, weight in zip(self.generator_ema.weights, self.generator.weights):
             if weight.trainable:
                 average.assign(weight + decay * (average - weight))
             else:
                 average.assign(weight)
 
-    def end_of_step(self, batch):
+    def end_of_step(self, batch, batch_size):
         """Bookkeeping after both players' updates (running averages of weights):
         the generator EMA here; a variant that keeps more extends it (calling
-        `super()`). It assigns variables only, with `keras.ops`, under jit."""
-        if self.generator_ema is not None:
-            self._update_ema(batch)
+        `super()`). It assigns variables only, with `keras.ops`, under jit.
 
-    def adversarial_step(self, data):
-        """One training step on one batch: `d_steps` D updates and the lazy D
-        regulariser when due, one G update and the lazy G regulariser when due,
-        then `end_of_step` (the generator EMA)."""
+        Args:
+            batch: dict, the batch from `unpack_batch`.
+            batch_size: int scalar tensor, the number of examples in the batch
+                on this replica (see `examples_in`).
+        """
+        if self.generator_ema is not None:
+            self._update_ema(batch_size)
+
+    @staticmethod
+    def examples_in(data):
+        """The number of examples in `data`, one batch as `fit()` gives it to
+        the train step, whatever keys `unpack_batch` names: axis 0 of its first
+        tensor (Keras batches every tensor of x, y and sample_weight on axis 0)."""
+        return ops.shape(keras.tree.flatten(data)[0])[0]
+
+    def stateful_train_step(self, data):
+        """One training step on one batch (`kgan.backend.TrainStep` calls it):
+        `d_steps` D updates and the lazy D regulariser when due, one G update
+        and the lazy G regulariser when due, then `end_of_step` (the generator
+        EMA)."""
         batch = self.unpack_batch(data)
         d_phase = (self.discriminator_variables, self.d_optimizer)
         g_phase = (self.generator_variables, self.g_optimizer)
@@ -537,7 +517,7 @@ class AdversarialModel(TrainStep, keras.Model):
             *g_phase,
         )
         self._lazy_phase(self.generator_regularizer, self.g_reg_interval, batch, *g_phase)
-        self.end_of_step(batch)
+        self.end_of_step(batch, self.examples_in(data))
         self.optimizer.iterations.assign_add(1)
         return {name: tracker.result() for name, tracker in self._trackers.items()}
 

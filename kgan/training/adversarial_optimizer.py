@@ -1,4 +1,7 @@
-"""One optimizer object that holds a GAN's generator and discriminator optimizers."""
+"""One optimizer object that holds a GAN's generator and discriminator optimizers,
+and the optimizer correction for a lazy regulariser."""
+
+import types
 
 import keras
 
@@ -63,14 +66,20 @@ class AdversarialOptimizer(keras.optimizers.Optimizer):
             )
         self.generator.build(variables["generator"])
         self.discriminator.build(variables["discriminator"])
-        # Bypass the optimizer's attribute tracking: these are the networks'
-        # variables, not optimizer state.
-        object.__setattr__(self, "_variable_groups", dict(variables))
+        # A read-only mapping, which the optimizer's attribute tracking leaves
+        # alone: these are the networks' variables, not optimizer state.
+        self._variable_groups = types.MappingProxyType(dict(variables))
         self.built = True
 
     @property
+    def _own_variables(self):
+        """This object's own state (`keras.optimizers.Optimizer.variables`): its
+        step counter and its unused learning rate."""
+        return super().variables
+
+    @property
     def variables(self):
-        return self._variables + self.generator.variables + self.discriminator.variables
+        return self._own_variables + self.generator.variables + self.discriminator.variables
 
     def apply(self, grads, trainable_variables=None):
         raise TypeError(
@@ -80,11 +89,11 @@ class AdversarialOptimizer(keras.optimizers.Optimizer):
 
     def save_own_variables(self, store):
         # The inner optimizers are saved as children of this object.
-        for i, variable in enumerate(self._variables):
+        for i, variable in enumerate(self._own_variables):
             store[str(i)] = variable.numpy()
 
     def load_own_variables(self, store):
-        for i, variable in enumerate(self._variables):
+        for i, variable in enumerate(self._own_variables):
             variable.assign(store[str(i)])
 
     def finalize_variable_values(self, var_list):
@@ -109,3 +118,65 @@ class AdversarialOptimizer(keras.optimizers.Optimizer):
         for role in ("generator", "discriminator"):
             config[role] = keras.optimizers.deserialize(config[role], custom_objects=custom_objects)
         return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="kgan")
+class _ScaledSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """A learning-rate schedule multiplied by a constant `factor`.
+
+    Used for StyleGAN2's lazy-regularisation correction of a scheduled
+    learning rate.
+
+    Args:
+        schedule: `keras.optimizers.schedules.LearningRateSchedule`.
+        factor: float > 0.
+    """
+
+    def __init__(self, schedule, factor):
+        self.schedule = schedule
+        self.factor = float(factor)
+
+    def __call__(self, step):
+        return self.schedule(step) * self.factor
+
+    def get_config(self):
+        return {
+            "schedule": keras.saving.serialize_keras_object(self.schedule),
+            "factor": self.factor,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["schedule"] = keras.saving.deserialize_keras_object(config["schedule"])
+        return cls(**config)
+
+
+def lazy_regularization_optimizer(optimizer, interval):
+    """A copy of `optimizer` corrected for a lazy regulariser every `interval` steps.
+
+    With lazy regularisation a network takes k main steps and one regulariser
+    step every k train steps, k + 1 optimizer steps where a plain run takes k.
+    StyleGAN2 (Karras et al. 2020, Appendix B) keeps the optimizer's time scale
+    by multiplying the learning rate by c = k / (k + 1) and raising Adam's
+    β1 and β2 to the power c.
+
+    Args:
+        optimizer: `keras.optimizers.Optimizer` (not modified).
+        interval: int k > 1.
+
+    Returns:
+        A new, unbuilt optimizer of the same class.
+    """
+    ratio = interval / (interval + 1)
+    config = optimizer.get_config()
+    learning_rate = config["learning_rate"]
+    if isinstance(learning_rate, dict):  # a serialised schedule
+        schedule = keras.optimizers.schedules.deserialize(learning_rate)
+        config["learning_rate"] = _ScaledSchedule(schedule, ratio)
+    else:
+        config["learning_rate"] = learning_rate * ratio
+    for beta in ("beta_1", "beta_2"):
+        if beta in config:
+            config[beta] = config[beta] ** ratio
+    return type(optimizer).from_config(config)

@@ -1,0 +1,81 @@
+"""Start-up cost and log noise: what `kgan --help`, `compile()` and a command-line
+run import and print. Each check runs in a fresh interpreter, where nothing is
+imported yet."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import BACKEND
+
+# A line of TensorFlow's C++ logging (absl or TF's own format).
+NATIVE_LOG_LINE = re.compile(
+    r"^(WARNING: All log messages before absl|[IWEF]\d{4} \d\d:\d\d:\d\d|"
+    r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] )"
+)
+
+
+def _python(code, **env):
+    environment = {**os.environ, "KERAS_BACKEND": BACKEND, **env}
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               env=environment, timeout=900)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed
+
+
+def test_help_imports_neither_keras_nor_a_backend():
+    completed = _python(
+        "import json, sys\n"
+        "from kgan.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted(set(sys.modules) & {'keras', 'tensorflow', 'jax', 'torch'})))"
+    )
+    assert "kgan train" in completed.stdout
+    assert json.loads(completed.stdout.splitlines()[-1]) == []
+
+
+def test_importing_kgan_before_keras_still_registers_its_classes():
+    completed = _python(
+        "import kgan, keras\n"
+        "print(keras.saving.get_registered_object('kgan>DCGAN').__name__)"
+    )
+    assert completed.stdout.split() == ["DCGAN"]
+
+
+@pytest.mark.skipif(BACKEND == "tensorflow", reason="Keras imports TensorFlow on its backend")
+def test_compile_and_fit_do_not_import_tensorflow():
+    completed = _python(
+        "import sys\n"
+        "import keras, numpy as np, kgan\n"
+        "g = kgan.networks.mlp_generator(4, 2, width=8, depth=1)\n"
+        "d = kgan.networks.mlp_discriminator(2, width=8, depth=1)\n"
+        "model = kgan.models.GAN(g, d, latent_dim=4)\n"
+        "model.compile(g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))\n"
+        "x = np.random.default_rng(0).normal(size=(64, 2)).astype('float32')\n"
+        "model.fit(x, batch_size=32, epochs=1, verbose=0)\n"
+        "print('tensorflow' in sys.modules)"
+    )
+    assert completed.stdout.split()[-1] == "False"
+
+
+def test_command_line_run_prints_no_tensorflow_log_lines(tmp_path):
+    """`kgan train` on any backend: the run (which saves a model, and Keras imports
+    TensorFlow to save one) writes no TensorFlow C++ log line to stderr."""
+    environment = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "kgan.cli", "train", "--smoke", "--set", f"out_dir={tmp_path}",
+         "--set", "num_eval_samples=20"],
+        capture_output=True, text=True, env={**environment, "KERAS_BACKEND": BACKEND},
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert json.loads(completed.stdout[completed.stdout.index("{"):])["backend"] == BACKEND
+    native = [line for line in completed.stderr.splitlines() if NATIVE_LOG_LINE.match(line)]
+    assert native == []
