@@ -24,7 +24,6 @@ import sys
 import numpy as np
 
 from kgan.utils.native_logs import quiet_native_logs
-from kgan.utils.validation import check_int
 
 BACKENDS = ("tensorflow", "jax", "torch")
 DEFAULT_RECIPE = "dcgan_digits"  # the README's demo
@@ -200,12 +199,11 @@ def cmd_export(args):
 
 # ------------------------------------------------------------------ parser
 def _positive_int(text):
-    """argparse type of a count: `check_int`'s rule, reported as a usage error."""
+    """argparse type of a count ≥ 1; argparse names the option in its message."""
     value = int(text)  # argparse reports text that is no integer itself
-    try:
-        return check_int(value, "count")
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer ≥ 1. Received: {text}")
+    return value
 
 
 def build_parser():

@@ -38,6 +38,11 @@ def test_recipes_lists_every_recipe_with_its_description(capsys):
     assert any("DCGAN on the bundled digits" in line for line in lines)
 
 
+def test_counts_below_one_are_refused_naming_the_option(capsys):
+    err = _error(capsys, ["sample", "model.keras", "--num", "0"])
+    assert "argument --num: must be an integer ≥ 1. Received: 0" in err
+
+
 def test_train_refuses_unknown_recipe_and_key(capsys):
     err = _error(capsys, ["train", "dcgan"])
     assert "Unknown recipe 'dcgan'. Valid recipes:" in err and "dcgan_digits" in err
