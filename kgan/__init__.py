@@ -25,6 +25,7 @@ __all__ = [
     "metrics",
     "models",
     "networks",
+    "pretrained",
     "recipe",
     "saving",
     "training",
@@ -36,9 +37,24 @@ def _import_subpackages():
         importlib.import_module(f"{__name__}.{name}")
 
 
+def _importing_a_kgan_module():
+    """Whether a kgan module is mid-import (it imported Keras first)."""
+    return any(
+        getattr(getattr(module, "__spec__", None), "_initializing", False)
+        for name, module in list(sys.modules.items())
+        if name.startswith(f"{__name__}.")
+    )
+
+
 def _run_then_import_subpackages(run_keras):
     run_keras()
-    _import_subpackages()
+    try:
+        _import_subpackages()
+    except ImportError:
+        # A kgan module that imports Keras first (`import kgan.backend`) is still half-built
+        # and a subpackage imports from it: the subpackages then load when first used.
+        if not _importing_a_kgan_module():
+            raise
 
 
 def __getattr__(name):

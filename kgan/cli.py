@@ -6,7 +6,9 @@
     kgan evaluate runs/dcgan_digits/model.keras [--num 1000]
     kgan export runs/dcgan_digits/model.keras exported/dcgan/1 [--overwrite]
 
-Also `python -m kgan.cli ...`. Every command takes `--backend`
+`sample`, `evaluate` and `export` also take an NVlabs stylegan2-ada-pytorch network
+pickle (`MODEL.pkl`, read by `kgan.pretrained.load_nvlabs_stylegan2`) in place of a
+`.keras` file. Also `python -m kgan.cli ...`. Every command takes `--backend`
 (tensorflow, jax or torch; default: `KERAS_BACKEND` or Keras' configured one).
 Keras fixes its backend when it is first imported, so a `--backend` other than
 the current one re-runs the command in a fresh interpreter with
@@ -36,6 +38,15 @@ def _current_backend():
 
 
 def _load_model(args):
+    """The model at `args.model`: a `.keras` file, or an NVlabs stylegan2-ada-pytorch
+    `.pkl` (`kgan.pretrained.load_nvlabs_stylegan2`)."""
+    if args.model.endswith(".pkl"):
+        from kgan.pretrained import load_nvlabs_stylegan2
+
+        try:
+            return load_nvlabs_stylegan2(args.model)
+        except (FileNotFoundError, ValueError, ImportError) as error:
+            args.parser.error(str(error))
     from kgan.saving import ModelFileError, load_model
 
     try:
@@ -61,7 +72,7 @@ def _require_generator(model, args):
 def _labels(model, args, text=None):
     """Labels for `args.num` samples: None → cycling through the classes; "3" → all 3;
     "0,1,2" → that list repeated."""
-    if not hasattr(model, "num_classes"):
+    if getattr(model, "num_classes", None) is None:  # StyleGAN's is None when unconditional
         if text is not None:
             args.parser.error(f"--labels is for conditional models; {type(model).__name__} "
                               "has no classes.")
@@ -82,6 +93,8 @@ def _generate(model, num, seed, labels, psi=None):
     if psi is not None:
         kwargs["psi"] = psi
     if labels is not None:
+        if "num_samples" in inspect.signature(model.generate).parameters:  # StyleGAN's
+            kwargs["num_samples"] = len(labels)
         return model.generate(labels=labels, **kwargs)
     return model.generate(num, **kwargs)
 
@@ -243,7 +256,8 @@ def build_parser():
         "sample", parents=[common], help="write a grid of samples of a saved model",
         description="Generates samples with a saved kgan model and writes an image grid (or a "
                     "scatter plot for 2-D samples).")
-    sample.add_argument("model", help="a .keras file saved by a kgan model")
+    sample.add_argument("model", help="a .keras file saved by a kgan model, or an NVlabs "
+                                      "stylegan2-ada-pytorch network pickle (.pkl)")
     sample.add_argument("--num", type=_positive_int, default=64,
                         help="number of samples (default 64)")
     sample.add_argument("--out", default="samples.png", help="output PNG (default samples.png)")
@@ -259,7 +273,8 @@ def build_parser():
         description="Prints JSON figures: FID/KID/precision/recall/IS-digits for grey square "
                     "digit generators (against the bundled test split, beside the real floor), "
                     "mode coverage for 2-D generators.")
-    evaluate.add_argument("model", help="a .keras file saved by a kgan model")
+    evaluate.add_argument("model", help="a .keras file saved by a kgan model, or an NVlabs "
+                                        "stylegan2-ada-pytorch network pickle (.pkl)")
     evaluate.add_argument("--num", type=_positive_int, default=1000,
                           help="samples (default 1000; ≥ 10 for the digits metrics)")
     evaluate.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
@@ -271,7 +286,8 @@ def build_parser():
         "export", parents=[common], help="export a saved model as a TF Serving SavedModel",
         description="Writes a SavedModel with serving signatures (kgan.export."
                     "export_saved_model); needs TensorFlow, works from any backend.")
-    export.add_argument("model", help="a .keras file saved by a kgan model")
+    export.add_argument("model", help="a .keras file saved by a kgan model, or an NVlabs "
+                                      "stylegan2-ada-pytorch network pickle (.pkl)")
     export.add_argument("out_dir", help="output directory of the SavedModel: new or empty "
                                         "(TF Serving's layout: BASE/VERSION, e.g. export/dcgan/1)")
     export.add_argument("--overwrite", action="store_true",

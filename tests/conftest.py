@@ -1,7 +1,10 @@
 """Shared test helpers. The Keras backend is fixed per process by KERAS_BACKEND;
 scripts/test.sh runs the suite once per backend."""
 
+import json
 import os
+import subprocess
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -52,3 +55,32 @@ def ring_data():
 def digits16():
     x, y = kgan.data.load_digits(image_size=16)
     return x[:128], y[:128]
+
+
+def cli_json(capsys):
+    """The JSON object the `kgan` command just printed."""
+    out = capsys.readouterr().out
+    return json.loads(out[out.index("{"):])
+
+
+def cli_error(capsys, argv):
+    """The usage error (exit status 2) `kgan argv` prints."""
+    from kgan.cli import main
+
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 2
+    return capsys.readouterr().err
+
+
+def serve_exports(cases_path):
+    """Runs tests/export_check.py on the exports `cases_path` lists, in plain TensorFlow in
+    its own process (no KERAS_BACKEND); returns its standard output."""
+    env = {key: value for key, value in os.environ.items() if key != "KERAS_BACKEND"}
+    run = subprocess.run(
+        [sys.executable, os.path.join(os.path.dirname(__file__), "export_check.py"),
+         str(cases_path)],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run.stdout

@@ -15,19 +15,7 @@ import kgan
 from kgan.cli import main
 from kgan.recipe import find_recipes
 
-from .conftest import BACKEND, tiny_dcgan_pair, tiny_mlp_pair
-
-
-def _json(capsys):
-    out = capsys.readouterr().out
-    return json.loads(out[out.index("{"):])
-
-
-def _error(capsys, argv):
-    with pytest.raises(SystemExit) as raised:
-        main(argv)
-    assert raised.value.code == 2
-    return capsys.readouterr().err
+from .conftest import BACKEND, cli_error, cli_json, tiny_dcgan_pair, tiny_mlp_pair
 
 
 def test_recipes_lists_every_recipe_with_its_description(capsys):
@@ -39,14 +27,14 @@ def test_recipes_lists_every_recipe_with_its_description(capsys):
 
 
 def test_counts_below_one_are_refused_naming_the_option(capsys):
-    err = _error(capsys, ["sample", "model.keras", "--num", "0"])
+    err = cli_error(capsys, ["sample", "model.keras", "--num", "0"])
     assert "argument --num: must be an integer ≥ 1. Received: 0" in err
 
 
 def test_train_refuses_unknown_recipe_and_key(capsys):
-    err = _error(capsys, ["train", "dcgan"])
+    err = cli_error(capsys, ["train", "dcgan"])
     assert "Unknown recipe 'dcgan'. Valid recipes:" in err and "dcgan_digits" in err
-    err = _error(capsys, ["train", "dcgan_digits", "--set", "epoch=2"])
+    err = cli_error(capsys, ["train", "dcgan_digits", "--set", "epoch=2"])
     assert "Unknown config key 'epoch'. Valid keys:" in err and "epochs" in err
 
 
@@ -55,8 +43,8 @@ def test_train_refuses_bad_values_before_any_work(tmp_path, capsys):
     for item, message in [("epochs=abc", "epochs must be an integer. Received: epochs='abc'"),
                           ("epochs=-1", "epochs must be an integer ≥ 1. Received: epochs=-1"),
                           ("num_eval_samples=5", "num_eval_samples must be an integer ≥ 10")]:
-        assert message in _error(capsys, ["train", "--set", f"out_dir={out}", "--set", item])
-    assert "steps must be an integer ≥ 1" in _error(
+        assert message in cli_error(capsys, ["train", "--set", f"out_dir={out}", "--set", item])
+    assert "steps must be an integer ≥ 1" in cli_error(
         capsys, ["train", "gan_mixtures", "--set", f"out_dir={out}", "--set", "steps=0"])
     assert not out.exists()
 
@@ -64,7 +52,7 @@ def test_train_refuses_bad_values_before_any_work(tmp_path, capsys):
 def test_train_sample_evaluate_export_an_image_model(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the recipe's default out_dir, runs/dcgan_digits, is relative
     main(["train", "--smoke", "--set", "num_eval_samples=20"])
-    result = _json(capsys)
+    result = cli_json(capsys)
     assert result["backend"] == BACKEND and result["final_losses"]["d_loss"] > 0
     # The default recipe, DCGAN; a smoke run never writes over the full run's model.keras.
     assert result["model_path"] == os.path.join("runs", "dcgan_digits", "smoke", "model.keras")
@@ -72,26 +60,26 @@ def test_train_sample_evaluate_export_an_image_model(tmp_path, capsys, monkeypat
 
     grid = tmp_path / "grid.png"
     main(["sample", model_path, "--num", "9", "--out", str(grid), "--seed", "3"])
-    assert _json(capsys) == {"out": str(grid), "num_samples": 9, "sample_shape": [16, 16, 1]}
+    assert cli_json(capsys) == {"out": str(grid), "num_samples": 9, "sample_shape": [16, 16, 1]}
     assert grid.stat().st_size > 1000
 
-    err = _error(capsys, ["sample", model_path, "--psi", "0.7"])
+    err = cli_error(capsys, ["sample", model_path, "--psi", "0.7"])
     assert "--psi" in err and "DCGAN.generate() does not" in err
-    err = _error(capsys, ["sample", model_path, "--labels", "3"])
+    err = cli_error(capsys, ["sample", model_path, "--labels", "3"])
     assert "conditional models" in err
-    assert "does not exist" in _error(capsys, ["sample", str(tmp_path / "missing.keras")])
-    assert "is a directory, not a .keras file" in _error(capsys, ["sample", str(tmp_path)])
+    assert "does not exist" in cli_error(capsys, ["sample", str(tmp_path / "missing.keras")])
+    assert "is a directory, not a .keras file" in cli_error(capsys, ["sample", str(tmp_path)])
     truncated = tmp_path / "truncated.keras"
     truncated.write_bytes(open(model_path, "rb").read()[:5000])
     for command in ("sample", "evaluate", "export"):
         argv = [command, str(truncated)] + ([str(tmp_path / "x")] if command == "export" else [])
-        err = _error(capsys, argv)
+        err = cli_error(capsys, argv)
         assert "not a valid .keras archive: its 5,000 bytes" in err and "Traceback" not in err
 
-    err = _error(capsys, ["evaluate", model_path, "--num", "5"])
+    err = cli_error(capsys, ["evaluate", model_path, "--num", "5"])
     assert "--num must be ≥ 10 for the digits metrics. Received: --num 5" in err
     main(["evaluate", model_path, "--num", "30"])
-    figures = _json(capsys)
+    figures = cli_json(capsys)
     assert figures["class"] == "DCGAN" and figures["num_samples"] == 30
     assert figures["digits"]["fid_digits"] > figures["digits_real_floor"]["fid_digits"] > 0
 
@@ -99,13 +87,13 @@ def test_train_sample_evaluate_export_an_image_model(tmp_path, capsys, monkeypat
     assert callable(export.export_saved_model)
     saved = tmp_path / "saved"
     main(["export", model_path, str(saved)])
-    assert _json(capsys) == {"saved_model": str(saved)}
+    assert cli_json(capsys) == {"saved_model": str(saved)}
     assert (saved / "saved_model.pb").exists()
     (saved / "assets" / "stale.txt").write_text("from an older export")
-    assert "kgan export --overwrite" in _error(capsys, ["export", model_path, str(saved)])
+    assert "kgan export --overwrite" in cli_error(capsys, ["export", model_path, str(saved)])
     main(["export", model_path, str(saved), "--overwrite"])
     assert (saved / "saved_model.pb").exists() and not (saved / "assets" / "stale.txt").exists()
-    err = _error(capsys, ["export", model_path, str(tmp_path / "runs"), "--overwrite"])
+    err = cli_error(capsys, ["export", model_path, str(tmp_path / "runs"), "--overwrite"])
     assert "not a SavedModel's" in err
 
 
@@ -115,28 +103,28 @@ def test_sample_and_evaluate_conditional_and_2d_models(tmp_path, capsys):
     cgan_path = str(tmp_path / "cgan.keras")
     cgan.save(cgan_path)
     main(["sample", cgan_path, "--num", "4", "--labels", "3", "--out", str(tmp_path / "c.png")])
-    assert _json(capsys)["num_samples"] == 4
-    assert _error(capsys, ["sample", cgan_path, "--labels", "12"]).count("[0, 10)") == 1
+    assert cli_json(capsys)["num_samples"] == 4
+    assert cli_error(capsys, ["sample", cgan_path, "--labels", "12"]).count("[0, 10)") == 1
     main(["evaluate", cgan_path, "--num", "20"])
-    assert 0.0 <= _json(capsys)["digits"]["conditional_accuracy"] <= 1.0
+    assert 0.0 <= cli_json(capsys)["digits"]["conditional_accuracy"] <= 1.0
 
     generator, discriminator = tiny_mlp_pair()
     gan = kgan.models.GAN(generator, discriminator, latent_dim=4)
     gan_path = str(tmp_path / "gan.keras")
     gan.save(gan_path)
     main(["sample", gan_path, "--num", "50", "--out", str(tmp_path / "points.png")])
-    assert _json(capsys)["sample_shape"] == [2]
+    assert cli_json(capsys)["sample_shape"] == [2]
     main(["evaluate", gan_path, "--num", "100"])
-    figures = _json(capsys)
+    figures = cli_json(capsys)
     assert set(figures) >= {"mode_coverage_ring8", "mode_coverage_grid25"}
     assert 0 <= figures["mode_coverage_ring8"]["modes"] <= 8
     main(["evaluate", gan_path, "--num", "100", "--mixture", "ring8"])
-    assert "mode_coverage_grid25" not in _json(capsys)
+    assert "mode_coverage_grid25" not in cli_json(capsys)
 
     plain = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     plain_path = str(tmp_path / "plain.keras")
     plain.save(plain_path)
-    assert "not a kgan model with generate()" in _error(capsys, ["evaluate", plain_path])
+    assert "not a kgan model with generate()" in cli_error(capsys, ["evaluate", plain_path])
 
 
 def test_entry_point_switches_backend(tmp_path):
@@ -169,6 +157,6 @@ def test_train_runs_torch_on_one_cpu_thread_unless_told(tmp_path, capsys, monkey
         assert torch.get_num_threads() == 1
         main([*argv, "--torch-threads", "2"])
         assert torch.get_num_threads() == 2
-        assert "--torch-threads must be ≥ 0" in _error(capsys, [*argv, "--torch-threads", "-1"])
+        assert "--torch-threads must be ≥ 0" in cli_error(capsys, [*argv, "--torch-threads", "-1"])
     finally:
         torch.set_num_threads(before)

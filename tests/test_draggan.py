@@ -98,6 +98,27 @@ def test_tracking_recovers_a_known_shift():
     assert not np.array_equal(numpy(track_points(shifted, references, handles, radius=1)), tracked)
 
 
+@pytest.mark.parametrize("architecture", ["skip", "orig"])
+def test_features_are_the_block_output(architecture):
+    """F is block r's output (its b{r}_conv1, which feeds its toRGB in the skip
+    architecture; the orig one has a toRGB only at the last block), resized to the image."""
+    keras.utils.set_random_seed(0)
+    mapping = kgan.networks.stylegan_mapping(8, 8, num_layers=2)
+    synthesis = kgan.networks.stylegan2_synthesis(8, SHAPE, 64, 8, architecture=architecture)
+    model = kgan.models.StyleGAN2(kgan.networks.stylegan_generator(mapping, synthesis),
+                                  kgan.networks.stylegan2_discriminator(SHAPE, 64, 8), seed=0)
+    editor = DragGAN(model, feature_resolution=8)
+    ws = editor.w_plus_for(seed=0)
+    sampling = model.sampling_generator.get_layer("synthesis")
+    block = keras.Model(sampling.input, sampling.get_layer("b8_conv1").output)(ws)
+    assert tuple(block.shape) == (1, 8, 8, 8)
+    with model.noise_mode("const"):
+        image, features = editor.network(ws, training=False)
+    np.testing.assert_allclose(numpy(image), model.synthesize(ws), atol=1e-5)
+    expected = ops.image.resize(block, SHAPE[:2], interpolation="bilinear")
+    np.testing.assert_allclose(numpy(features), numpy(expected), atol=1e-5)
+
+
 def test_drag_moves_the_handle_to_the_target(editor, dragged):
     initial = np.linalg.norm(np.subtract(HANDLE, TARGET), axis=-1)
     assert dragged.steps < editor.max_steps  # stopped on arrival

@@ -56,6 +56,17 @@ CASES = {
     "ProgressiveDiscriminator": lambda: N.ProgressiveDiscriminator(resolution=8, base_filters=4,
                                                                    max_filters=4),
 }
+# Variants whose extra layers or arguments a `.keras` file must carry too.
+VARIANTS = {
+    "stylegan2_synthesis_orig_clamped": lambda: N.stylegan2_synthesis(
+        4, (8, 8, 1), 64, 8, architecture="orig", conv_clamp=256.0, use_noise=False),
+    "stylegan2_discriminator_conditional_skip": lambda: N.stylegan2_discriminator(
+        (8, 8, 1), 64, 8, architecture="skip", conv_clamp=256.0, mbstd_num_channels=2, c_dim=CLASSES,
+        mapping_layers=2),
+    "stylegan_generator_conditional": lambda: N.stylegan_generator(
+        N.stylegan_mapping(4, 4, num_layers=2, c_dim=CLASSES),
+        N.stylegan2_synthesis(4, (8, 8, 1), 64, 8)),
+}
 # Builders left out, with the reason.
 EXCLUDED = {"vgg19_content_network": "needs VGG19 ImageNet weights, which are not shipped"}
 
@@ -86,10 +97,10 @@ def test_every_builder_has_a_case():
     assert sorted([*CASES, *EXCLUDED]) == sorted(N.__all__)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted([*CASES, *VARIANTS]))
 def test_keras_file_round_trip(name, tmp_path):
     keras.utils.set_random_seed(0)
-    network = CASES[name]()
+    network = {**CASES, **VARIANTS}[name]()
     inputs = _inputs(name, network, np.random.default_rng(0))
     path = str(tmp_path / f"{name}.keras")
     network.save(path)

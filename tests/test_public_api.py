@@ -3,7 +3,7 @@
 
 EXPECTED = {
     "kgan": ["augment", "callbacks", "data", "editing", "export", "latent", "layers", "losses", "metrics", "models", "networks",
-             "recipe", "saving", "training"],
+             "pretrained", "recipe", "saving", "training"],
     "kgan.export": ["export_saved_model"],
     "kgan.saving": ["ModelFileError", "load_model"],
     "kgan.editing": ["DragGAN", "DragResult", "bilinear_sample", "motion_supervision_loss",
@@ -52,6 +52,7 @@ EXPECTED = {
                     "interpolate", "l1_loss", "orthogonal_penalty", "masked_classification_loss", "r1_penalty",
                     "path_length_penalty", "path_lengths", "r2_penalty", "total_variation_loss"],
     "kgan.training": ["AdversarialModel", "AdversarialOptimizer"],
+    "kgan.pretrained": ["NVlabsNetwork", "load_nvlabs_stylegan2", "read_nvlabs_pickle"],
 }
 
 

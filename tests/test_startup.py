@@ -49,6 +49,13 @@ def test_importing_kgan_before_keras_still_registers_its_classes():
     assert completed.stdout.split() == ["DCGAN"]
 
 
+@pytest.mark.parametrize("module", ["kgan.backend", "kgan.layers", "kgan.pretrained"])
+def test_a_kgan_module_that_imports_keras_first_imports(module):
+    # The subpackages import from the half-built module: they wait until first used.
+    completed = _python(f"import {module}, kgan\nprint(kgan.models.StyleGAN2.__name__)")
+    assert completed.stdout.split() == ["StyleGAN2"]
+
+
 @pytest.mark.skipif(BACKEND == "tensorflow", reason="Keras imports TensorFlow on its backend")
 def test_compile_and_fit_do_not_import_tensorflow():
     completed = _python(

@@ -105,11 +105,15 @@ def test_path_length_penalty_matches_finite_differences(stylegan2):
     z = rng.standard_normal((batch, LATENT)).astype("float32")
     y = (rng.standard_normal((batch, *SHAPE)) / np.sqrt(64)).astype("float32")
     synthesis = stylegan2.synthesis
-    for layer in synthesis.layers:
-        if isinstance(layer, kgan.layers.NoiseInjection):
-            layer.noise_mode = "const"
+    # StyleGAN2's noise lives inside its synthesis layers (ModulatedConv2D.noise).
+    noise_layers = [layer.noise for layer in synthesis.layers
+                    if isinstance(layer, kgan.layers.ModulatedConv2D) and layer.noise is not None]
+    assert len(noise_layers) == num_ws - 1  # b4_conv1, b8_conv0, b8_conv1 (the last w: toRGB)
+    for layer in noise_layers:
+        layer.noise_mode = "const"
     ws = np.repeat(numpy(stylegan2.mapping(z))[:, None], num_ws, axis=1)
-    eps, size = 1e-2, num_ws * LATENT
+    # A small step: the synthesis bends within 1e-2 of w (demodulation, leaky ReLU kinks).
+    eps, size = 1e-3, num_ws * LATENT
     steps = np.eye(size, dtype="float32").reshape(size, 1, num_ws, LATENT) * eps
     plus = numpy(synthesis((ws[None] + steps).reshape(-1, num_ws, LATENT)))
     minus = numpy(synthesis((ws[None] - steps).reshape(-1, num_ws, LATENT)))
@@ -130,9 +134,8 @@ def test_path_length_penalty_matches_finite_differences(stylegan2):
     np.testing.assert_allclose(float(numpy(logs["pl"])), expected, rtol=5e-2)
     np.testing.assert_allclose(float(numpy(loss)), 2.0 * float(numpy(logs["pl"])), rtol=1e-6)
     np.testing.assert_allclose(float(numpy(stylegan2.pl_mean)), new_mean, rtol=1e-3)
-    for layer in synthesis.layers:
-        if isinstance(layer, kgan.layers.NoiseInjection):
-            layer.noise_mode = "random"
+    for layer in noise_layers:
+        layer.noise_mode = "random"
 
 
 def test_path_length_penalty_by_hand():
@@ -158,6 +161,79 @@ def test_export_serves_psi(stylegan2, tmp_path):
         np.testing.assert_allclose(images, expected, atol=1e-4)
 
 
+def test_r1_gamma_for_matches_nvlabs_train_py():
+    from kgan.models.stylegan import r1_gamma_for
+
+    # train.py's cfg_specs; 'auto' is 0.0002 · res² / batch.
+    assert r1_gamma_for("auto", resolution=256, batch_size=64) == pytest.approx(0.2048)
+    assert r1_gamma_for("auto", resolution=1024, batch_size=32) == pytest.approx(6.5536)
+    presets = {"stylegan2": 10, "paper256": 1, "paper512": 0.5, "paper1024": 2, "cifar": 0.01}
+    for config, gamma in presets.items():
+        assert r1_gamma_for(config) == gamma, config
+    with pytest.raises(ValueError, match="config must be 'auto' or one of"):
+        r1_gamma_for("ffhq")
+    with pytest.raises(ValueError, match="batch_size must be"):
+        r1_gamma_for("auto", resolution=256)
+
+
+def test_path_length_step_uses_the_first_batch_over_shrink_samples():
+    """NVlabs' Greg phase: G on gen_z[:batch // pl_batch_shrink]; w_avg follows those w."""
+    generator, discriminator = networks(kgan.networks.stylegan2_synthesis)
+    model = kgan.models.StyleGAN2(generator, discriminator, ema_half_life_images=None, seed=0)
+    assert model.pl_batch_shrink == 2 and model.get_config()["pl_batch_shrink"] == 2
+    batch = {"real": ops.zeros((5, *SHAPE))}
+    noise = {name: numpy(value) for name, value in model.sample_noise(batch).items()}
+    assert noise["pl"].shape == (2, *SHAPE)  # 5 // 2
+
+    def regularizer(**changes):
+        model.pl_mean.assign(0.0)
+        model.w_avg.assign(np.zeros(LATENT, "float32"))
+        given = {name: ops.convert_to_tensor(changes.get(name, value)) for name, value in noise.items()}
+        with model.noise_mode("const"):
+            loss, _ = model.generator_regularizer(batch, given)
+        return float(numpy(loss)), numpy(model.w_avg)
+
+    loss, w_avg = regularizer()
+    mean = numpy(model.mapping(noise["z"][:2])).mean(axis=0)
+    np.testing.assert_allclose(w_avg, (1 - model.w_avg_beta) * mean, rtol=1e-5, atol=1e-7)
+    rest = {name: noise[name].copy() for name in ("z", "z_mix")}
+    for value in rest.values():
+        value[2:] += 3.0
+    assert regularizer(**rest)[0] == pytest.approx(loss, rel=1e-6)
+    first = noise["z"].copy()
+    first[0] += 3.0
+    assert abs(regularizer(z=first)[0] - loss) > 1e-6 * abs(loss)
+    # pl_batch_shrink=1: the whole batch, at least one sample.
+    model.pl_batch_shrink = 1
+    assert tuple(ops.shape(model.sample_noise(batch)["pl"])) == (5, *SHAPE)
+    model.pl_batch_shrink = 8
+    assert tuple(ops.shape(model.sample_noise(batch)["pl"])) == (1, *SHAPE)
+
+
+def test_ema_rampup_follows_nvlabs_training_loop(digits8):
+    """half-life = min(ema_kimg · 1000, images seen · ema_rampup): a copy at step 0."""
+    model = kgan.models.StyleGAN2(
+        *networks(kgan.networks.stylegan2_synthesis), r1_gamma=1.0, ema_half_life_images=100,
+        ema_rampup=0.05, seed=0,
+    )
+    assert model.get_config()["ema_rampup"] == 0.05
+    model.compile()
+    model.fit(digits8[:8], batch_size=8, epochs=1, verbose=0)  # one compiled step, step 0
+    for average, weight in zip(model.generator_ema.weights, model.generator.weights):
+        np.testing.assert_array_equal(numpy(average), numpy(weight), err_msg=weight.path)
+    for iterations, half_life in ((50, 50 * 8 * 0.05), (1000, 100)):
+        for average in model.generator_ema.weights:
+            average.assign(ops.zeros(average.shape))
+        model.optimizer.iterations.assign(iterations)
+        model.end_of_step({"real": digits8[:8]}, 8)
+        decay = 0.5 ** (8 / half_life)
+        for average, weight in zip(model.generator_ema.weights, model.generator.weights):
+            if weight.trainable:
+                np.testing.assert_allclose(
+                    numpy(average), (1 - decay) * numpy(weight), rtol=1e-5, atol=1e-7
+                )
+
+
 _BAD_ARGUMENT_NETWORKS = {}
 
 
@@ -168,6 +244,10 @@ _BAD_ARGUMENT_NETWORKS = {}
         (lambda g, d: kgan.models.StyleGAN(g, d, w_avg_beta=1.0), "w_avg_beta must be"),
         (lambda g, d: kgan.models.StyleGAN2(g, d, pl_interval=0), "pl_interval must be"),
         (lambda g, d: kgan.models.StyleGAN2(g, d, pl_decay=0.0), "pl_decay must be"),
+        (lambda g, d: kgan.models.StyleGAN2(g, d, pl_batch_shrink=0), "pl_batch_shrink must be"),
+        (lambda g, d: kgan.models.StyleGAN2(g, d, ema_rampup=0.0), "ema_rampup must be"),
+        (lambda g, d: kgan.models.StyleGAN2(g, d, ema_half_life_images=None, ema_rampup=0.05),
+         "ema_rampup must come with ema_half_life_images"),
         (lambda g, d: kgan.models.StyleGAN(d, d), "generator must contain a mapping"),
     ],
 )

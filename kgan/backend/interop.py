@@ -1,7 +1,9 @@
-"""Framework code that serves every Keras backend: a `tf.data` input pipeline and
-reading a PyTorch state dict. Each imports its framework lazily, inside the
-function, so neither is imported unless it is used.
+"""Framework code that serves every Keras backend: a `tf.data` input pipeline,
+reading a PyTorch state dict and decoding a pickled PyTorch storage. Each imports
+its framework lazily, inside the function, so neither is imported unless it is used.
 """
+
+import io
 
 
 def tf_data_pipeline(x, y, batch_size, shuffle, seed):
@@ -25,12 +27,42 @@ def read_torch_state_dict(path):
     Raises:
         ImportError: when torch is not installed.
     """
+    torch = _import_torch(f"Reading {path} (a PyTorch state dict)")
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    return {name: tensor.detach().float().numpy() for name, tensor in state.items()}
+
+
+def read_torch_storage_bytes(data):
+    """Decodes one pickled PyTorch CPU storage into a flat float32 numpy array.
+
+    `data` is what `torch.storage._load_from_bytes` receives when plain `pickle`
+    writes a tensor: a legacy (non-zip) `torch.save` of its storage, the same in
+    torch 1.x and 2.x. Read with `weights_only=True`: tensors, never code.
+
+    Returns:
+        float32 array of shape (number of elements in the storage,).
+
+    Raises:
+        ImportError: when torch is not installed.
+        ValueError: when `data` does not hold a storage.
+    """
+    torch = _import_torch("Reading tensors from a pickled PyTorch network")
+    storage = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    if not isinstance(storage, torch.storage.TypedStorage):
+        raise ValueError(
+            f"Pickled storage bytes must hold a PyTorch storage. Received: {type(storage).__name__}"
+        )
+    flat = torch.empty(0, dtype=storage.dtype).set_(storage)
+    return flat.float().numpy()
+
+
+def _import_torch(task):
+    """Imports torch, or raises an ImportError saying that `task` needs it."""
     try:
         import torch
     except ImportError as error:
         raise ImportError(
-            f"Reading {path} (a PyTorch state dict) needs torch: `pip install torch` (the CPU "
+            f"{task} needs torch: `pip install torch` (the CPU "
             "build is enough). The converted network then runs on any Keras backend."
         ) from error
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    return {name: tensor.detach().float().numpy() for name, tensor in state.items()}
+    return torch

@@ -122,7 +122,8 @@ class MetricsCallback(keras.callbacks.Callback):
             self._names = self.metrics
             self._evaluator = self.evaluator or self._build_evaluator()
         self._labels = self.labels
-        if self._labels is None and hasattr(self.model, "num_classes"):
+        # A StyleGAN's num_classes is None when it is unconditional.
+        if self._labels is None and getattr(self.model, "num_classes", None):
             self._labels = np.arange(self.num_samples) % self.model.num_classes
 
     def _generate(self):

@@ -72,7 +72,8 @@ class SampleGrid(keras.callbacks.Callback):
             self._writer = EventFileWriter(os.path.join(self.tensorboard_dir, "samples"))
         self._z = latents(self.num_samples, self.model.latent_dim, self.seed)
         self._last_epoch = self._written_epoch = None
-        if hasattr(self.model, "num_classes") and self.labels is None:
+        # A StyleGAN's num_classes is None when it is unconditional.
+        if getattr(self.model, "num_classes", None) and self.labels is None:
             self.labels = np.arange(self.num_samples) % self.model.num_classes
 
     def _generate(self):

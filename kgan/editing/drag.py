@@ -285,7 +285,9 @@ class DragGAN:
     measured on 32×32 digits: recipes/README.md, DragGAN).
 
     Args:
-        model: a trained `kgan.models.StyleGAN2`.
+        model: a trained `kgan.models.StyleGAN2` (e.g. from
+            `kgan.pretrained.load_nvlabs_stylegan2`); a conditional one takes
+            the image's class as `labels=` with `z` or `seed`.
         feature_resolution: int or None, default None (half the image
             size): the synthesis block whose output features are used, one of
             4, 8, ..., image size.
@@ -353,21 +355,25 @@ class DragGAN:
         self.max_steps = max_steps
         self.stop_distance = float(stop_distance)
         synthesis = model.sampling_generator.get_layer("synthesis")
-        block_output = synthesis.get_layer(f"to_rgb_{feature_resolution}").input[0]
+        # The block's features: its last convolution's output (the toRGB input).
+        block_output = synthesis.get_layer(f"b{feature_resolution}_conv1").output
         features = keras.layers.Resizing(*self.image_shape[:2], interpolation="bilinear")(
             block_output
         )
         self.network = keras.Model(synthesis.input, [synthesis.output, features])
         self._steps = {}
 
-    def w_plus_for(self, z=None, seed=None, psi=0.7):
-        """The w+ of a latent: `mapping(z)` truncated by ψ, repeated for every style layer.
+    def w_plus_for(self, z=None, seed=None, psi=0.7, labels=None):
+        """The w+ of a latent: `mapping(z)` (`mapping(z, c)` for a conditional
+        model) truncated by ψ, repeated for every style layer.
 
         Args:
             z: array `(1, latent_dim)` or None; default drawn from `seed` as
                 `StyleGAN.generate` does.
             seed: int or None.
             psi: float, default 0.7 (the DragGAN demo's truncation).
+            labels: int or ints `(1,)` in `[0, num_classes)`, the image's class:
+                needed by a conditional model, None for an unconditional one.
 
         Returns:
             `np.ndarray` `(1, num_ws, w_dim)`.
@@ -375,7 +381,7 @@ class DragGAN:
         z = latents_or_given(1, z, seed, self.model.latent_dim)
         if len(z) != 1:
             raise ValueError(f"z must hold one latent, (1, latent_dim). Received: z.shape={z.shape}")
-        w = self.model.map(z, psi=psi)
+        w = self.model.map(z, psi=psi, labels=labels)
         return np.repeat(w[:, None, :], self.model.num_ws, axis=1)
 
     def _points(self, name, points):
@@ -396,13 +402,16 @@ class DragGAN:
             )
         return points
 
-    def _start(self, w_plus, z, seed, psi):
+    def _start(self, w_plus, z, seed, psi, labels):
         given = [name for name, value in (("w_plus", w_plus), ("z", z), ("seed", seed))
                  if value is not None]
         if len(given) != 1:
             raise ValueError(f"drag() needs exactly one of w_plus, z or seed. Received: {given}")
         if w_plus is None:
-            return self.w_plus_for(z=z, seed=seed, psi=psi)
+            return self.w_plus_for(z=z, seed=seed, psi=psi, labels=labels)
+        if labels is not None:
+            raise ValueError("labels must be None with w_plus (its class is in w_plus already; "
+                             f"labels go with z or seed). Received: labels={labels!r}")
         w_plus = np.asarray(w_plus, dtype="float32")
         expected = (1, self.model.num_ws, self.model.w_dim)
         if w_plus.shape != expected:
@@ -410,7 +419,7 @@ class DragGAN:
         return w_plus
 
     def drag(self, handles, targets, *, w_plus=None, z=None, seed=None, psi=0.7, mask=None,
-             steps=None):
+             steps=None, labels=None):
         """Drags the handle points of one image towards the target points.
 
         Args:
@@ -425,6 +434,8 @@ class DragGAN:
                 the features elsewhere are held to the original's with weight
                 `mask_weight`.
             steps: int ≥ 1 or None (`max_steps`): the most optimisation steps.
+            labels: int or None: the class of `z`/`seed`'s image, for a
+                conditional model (see `w_plus_for`).
 
         Returns:
             `DragResult`.
@@ -446,7 +457,7 @@ class DragGAN:
                     f"mask must be an array of 0 and 1 of shape ({height}, {width}). "
                     f"Received: mask.shape={mask.shape}"
                 )
-        w_plus = self._start(w_plus, z, seed, psi)
+        w_plus = self._start(w_plus, z, seed, psi, labels)
         if len(handles) not in self._steps:
             self._steps[len(handles)] = _DragStep(self, len(handles))
         step = self._steps[len(handles)]

@@ -12,16 +12,36 @@ import math
 import keras
 from keras import ops
 
+from kgan.layers.resample import check_resample_kernel, upfirdn2d
 from kgan.utils.validation import check_bool, check_int, check_positive, is_int, is_number
 
 HE_GAIN = math.sqrt(2.0)  # He's constant for a following (leaky) ReLU
+
+
+def scaled_activation(x, activation, gain=1.0, clamp=None):
+    """`clip(activation(x) · gain, −clamp, clamp)`: NVlabs' `bias_act` after the bias.
+
+    StyleGAN2 puts He's gain after the activation (`gain=√2` with a leaky
+    ReLU) instead of into the weights, and clamps activations to ±`clamp`
+    (`conv_clamp`, which keeps float16 in range).
+
+    Args:
+        x: tensor. activation: a Keras activation function.
+        gain: float > 0. clamp: float > 0 or None (no clamping).
+    """
+    x = activation(x)
+    if gain != 1.0:
+        x = x * gain
+    if clamp is not None:
+        x = ops.clip(x, -clamp, clamp)
+    return x
 
 
 class _Equalized(keras.layers.Layer):
     """The weight/bias bookkeeping that EqualizedDense and EqualizedConv2D share."""
 
     def __init__(self, use_bias=True, bias_init=0.0, gain=HE_GAIN, lr_multiplier=1.0,
-                 activation=None, **kwargs):
+                 activation=None, activation_gain=1.0, clamp=None, **kwargs):
         super().__init__(**kwargs)
         self.use_bias = check_bool(use_bias, "use_bias")
         if not is_number(bias_init):
@@ -30,6 +50,8 @@ class _Equalized(keras.layers.Layer):
         self.gain = check_positive(gain, "gain")
         self.lr_multiplier = check_positive(lr_multiplier, "lr_multiplier")
         self.activation = keras.activations.get(activation)
+        self.activation_gain = check_positive(activation_gain, "activation_gain")
+        self.clamp = None if clamp is None else check_positive(clamp, "clamp")
 
     def _add_weights(self, kernel_shape, fan_in, units):
         self.weight_scale = self.gain * self.lr_multiplier / math.sqrt(fan_in)
@@ -54,7 +76,7 @@ class _Equalized(keras.layers.Layer):
     def _finish(self, outputs):
         if self.bias is not None:
             outputs = outputs + ops.cast(self.bias, self.compute_dtype) * self.lr_multiplier
-        return self.activation(outputs)
+        return scaled_activation(outputs, self.activation, self.activation_gain, self.clamp)
 
     def get_config(self):
         config = super().get_config()
@@ -65,6 +87,8 @@ class _Equalized(keras.layers.Layer):
                 "gain": self.gain,
                 "lr_multiplier": self.lr_multiplier,
                 "activation": keras.activations.serialize(self.activation),
+                "activation_gain": self.activation_gain,
+                "clamp": self.clamp,
             }
         )
         return config
@@ -90,6 +114,10 @@ class EqualizedDense(_Equalized):
         lr_multiplier: float > 0, default 1.0. Learning-rate multiplier of the
             layer (StyleGAN's mapping network: 0.01).
         activation: a Keras activation or its name, default None (linear).
+        activation_gain: float > 0, default 1. Multiplies the activation's
+            output (StyleGAN2: `gain=1, activation_gain=√2`; see
+            `scaled_activation`).
+        clamp: float > 0 or None (default): clip the output to ±clamp.
 
     Input shape: `(..., in_features)`. Output shape: `(..., units)`.
 
@@ -105,9 +133,10 @@ class EqualizedDense(_Equalized):
     """
 
     def __init__(self, units, use_bias=True, bias_init=0.0, gain=HE_GAIN,
-                 lr_multiplier=1.0, activation=None, **kwargs):
+                 lr_multiplier=1.0, activation=None, activation_gain=1.0, clamp=None, **kwargs):
         super().__init__(use_bias=use_bias, bias_init=bias_init, gain=gain,
-                         lr_multiplier=lr_multiplier, activation=activation, **kwargs)
+                         lr_multiplier=lr_multiplier, activation=activation,
+                         activation_gain=activation_gain, clamp=clamp, **kwargs)
         self.units = check_int(units, "units")
 
     def build(self, input_shape):
@@ -131,11 +160,14 @@ class EqualizedDense(_Equalized):
 
 @keras.saving.register_keras_serializable(package="kgan")
 class EqualizedConv2D(_Equalized):
-    """A 2-D convolution (NHWC) with equalised learning rate.
+    """A 2-D convolution (NHWC) with equalised learning rate, optionally downsampling.
 
     The kernel in use is the stored kernel (N(0, 1/lr_multiplier²)) times
     `gain · lr_multiplier / sqrt(kernel_size² · in_channels)`; the bias as in
-    `EqualizedDense`.
+    `EqualizedDense`. With `down=2` the layer is NVlabs' `Conv2dLayer(down=2)`:
+    the input is low-pass filtered with `resample_kernel` (padded by
+    `kernel_size // 2` plus the filter's own padding), then convolved with
+    stride 2 and no padding (a 1×1 kernel: filtered and subsampled first).
 
     Args:
         filters: int > 0, the output channels.
@@ -147,6 +179,12 @@ class EqualizedConv2D(_Equalized):
         gain: float > 0, default √2; use 1.0 before a linear output (toRGB).
         lr_multiplier: float > 0, default 1.0.
         activation: a Keras activation or its name, default None (linear).
+        activation_gain: float > 0, default 1; clamp: float > 0 or None, as in
+            `EqualizedDense`.
+        down: int ≥ 1, default 1. Downsampling factor (with `strides=1` and
+            `padding="same"`).
+        resample_kernel: FIR taps of the downsampling filter, default
+            `(1, 3, 3, 1)`.
 
     Input shape: `(batch, height, width, in_channels)`. Output shape:
     `(batch, height', width', filters)`.
@@ -163,15 +201,24 @@ class EqualizedConv2D(_Equalized):
 
     def __init__(self, filters, kernel_size, strides=1, padding="same", use_bias=True,
                  bias_init=0.0, gain=HE_GAIN, lr_multiplier=1.0, activation=None,
+                 activation_gain=1.0, clamp=None, down=1, resample_kernel=(1, 3, 3, 1),
                  **kwargs):
         super().__init__(use_bias=use_bias, bias_init=bias_init, gain=gain,
-                         lr_multiplier=lr_multiplier, activation=activation, **kwargs)
+                         lr_multiplier=lr_multiplier, activation=activation,
+                         activation_gain=activation_gain, clamp=clamp, **kwargs)
         self.filters = check_int(filters, "filters")
         self.kernel_size = check_int(kernel_size, "kernel_size")
         self.strides = check_int(strides, "strides")
         if padding not in ("same", "valid"):
             raise ValueError(f'padding must be "same" or "valid". Received: padding={padding!r}')
         self.padding = padding
+        self.down = check_int(down, "down")
+        if self.down > 1 and (strides != 1 or padding != "same"):
+            raise ValueError(
+                "down > 1 takes strides=1 and padding='same' (the layer pads and strides itself). "
+                f"Received: down={down}, strides={strides}, padding={padding!r}"
+            )
+        self.resample_kernel = check_resample_kernel(resample_kernel)
 
     def build(self, input_shape):
         if len(input_shape) != 4 or input_shape[-1] is None:
@@ -184,8 +231,17 @@ class EqualizedConv2D(_Equalized):
         self._add_weights((k, k, channels, self.filters), k * k * channels, self.filters)
 
     def call(self, inputs):
-        outputs = ops.conv(inputs, self.scaled_kernel(), strides=self.strides,
-                           padding=self.padding)
+        if self.down == 1:
+            outputs = ops.conv(inputs, self.scaled_kernel(), strides=self.strides,
+                               padding=self.padding)
+            return self._finish(outputs)
+        taps, pad = len(self.resample_kernel), self.kernel_size // 2
+        padding = (pad + (taps - self.down + 1) // 2, pad + (taps - self.down) // 2)
+        if self.kernel_size == 1:
+            x = upfirdn2d(inputs, self.resample_kernel, down=self.down, padding=padding)
+            return self._finish(ops.conv(x, self.scaled_kernel(), padding="valid"))
+        x = upfirdn2d(inputs, self.resample_kernel, padding=padding)
+        outputs = ops.conv(x, self.scaled_kernel(), strides=self.down, padding="valid")
         return self._finish(outputs)
 
     def compute_output_shape(self, input_shape):
@@ -196,7 +252,7 @@ class EqualizedConv2D(_Equalized):
                 return None
             if self.padding == "valid":
                 n = n - self.kernel_size + 1
-            return -(-n // self.strides)
+            return -(-n // (self.strides * self.down))
 
         return (batch, side(height), side(width), self.filters)
 
@@ -208,6 +264,8 @@ class EqualizedConv2D(_Equalized):
                 "kernel_size": self.kernel_size,
                 "strides": self.strides,
                 "padding": self.padding,
+                "down": self.down,
+                "resample_kernel": self.resample_kernel,
             }
         )
         return config

@@ -16,23 +16,27 @@ def _pads(taps, up, down):
     return taps // 2, (taps - 1) // 2
 
 
-def upfirdn2d(x, kernel, up=1, down=1):
-    """Upsample by zero insertion, apply a separable FIR filter, downsample.
+def upfirdn2d(x, kernel, up=1, down=1, padding=None):
+    """Upsample by zero insertion, pad, apply a separable FIR filter, downsample.
 
     The filter is the outer product of the 1-D `kernel` with itself,
     normalised to sum 1 and multiplied by `up²` (so upsampling keeps the mean
-    value); it runs as a depthwise convolution with stride `down`, padded as in
-    NVlabs' `upsample2d`/`downsample2d`/`filter2d` so that an `(H, W)` input
-    gives `(H·up/down, W·up/down)`.
+    value); it runs as a depthwise convolution with stride `down`. By default
+    the padding is NVlabs' `upsample2d`/`downsample2d`/`filter2d` padding, so
+    that an `(H, W)` input gives `(H·up/down, W·up/down)`.
 
     Args:
         x: tensor `(batch, H, W, C)`, static H, W and C.
         kernel: sequence of floats, the 1-D filter taps (e.g. `(1, 3, 3, 1)`).
         up: int ≥ 1, upsampling factor.
         down: int ≥ 1, downsampling factor (not together with `up > 1`).
+        padding: `(before, after)` ints applied to both spatial axes after the
+            zero insertion (negative: crop), or None for the size-preserving
+            default. The
+            output side is `(H·up + before + after − taps) // down + 1`.
 
     Returns:
-        Tensor `(batch, H·up/down, W·up/down, C)`.
+        Tensor `(batch, H', W', C)`.
     """
     _, height, width, channels = x.shape
     if up > 1:
@@ -42,12 +46,26 @@ def upfirdn2d(x, kernel, up=1, down=1):
     taps = np.asarray(kernel, dtype="float64")
     filter_2d = np.outer(taps, taps)
     filter_2d = filter_2d / filter_2d.sum() * up**2
-    before, after = _pads(len(taps), up, down)
-    x = ops.pad(x, [[0, 0], [before, after], [before, after], [0, 0]])
+    before, after = _pads(len(taps), up, down) if padding is None else padding
+    x = ops.pad(x, [[0, 0], [max(before, 0), max(after, 0)], [max(before, 0), max(after, 0)],
+                    [0, 0]])
+    if before < 0 or after < 0:  # negative padding crops, as in NVlabs' upfirdn2d
+        start, stop = max(-before, 0), x.shape[1] - max(-after, 0)
+        x = x[:, start:stop, start:stop, :]
     depthwise = np.tile(filter_2d[:, :, None, None], (1, 1, channels, 1))
     return ops.depthwise_conv(
         x, ops.convert_to_tensor(depthwise, dtype=x.dtype), strides=down, padding="valid"
     )
+
+
+def check_resample_kernel(kernel):
+    """The FIR taps as a tuple of floats; ValueError unless a non-empty sequence of numbers > 0."""
+    taps = list(kernel) if isinstance(kernel, (list, tuple)) else None
+    if not taps or not all(is_number(t) and t > 0 for t in taps):
+        raise ValueError(
+            f"kernel must be a non-empty sequence of positive numbers. Received: kernel={kernel!r}"
+        )
+    return tuple(float(t) for t in taps)
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -89,14 +107,9 @@ class Resample2D(keras.layers.Layer):
                 f"up and down cannot both exceed 1 (resample in two layers). "
                 f"Received: up={up}, down={down}"
             )
-        taps = list(kernel) if isinstance(kernel, (list, tuple)) else None
-        if not taps or not all(is_number(t) and t > 0 for t in taps):
-            raise ValueError(
-                f"kernel must be a non-empty sequence of positive numbers. Received: kernel={kernel!r}"
-            )
         self.up = up
         self.down = down
-        self.kernel = tuple(float(t) for t in taps)
+        self.kernel = check_resample_kernel(kernel)
 
     def build(self, input_shape):
         if len(input_shape) != 4 or None in tuple(input_shape[1:]):

@@ -5,7 +5,8 @@ import math
 import keras
 from keras import ops
 
-from kgan.layers.equalized import EqualizedDense
+from kgan.layers.equalized import EqualizedDense, scaled_activation
+from kgan.layers.resample import check_resample_kernel, upfirdn2d
 from kgan.utils.validation import check_bool, check_int, check_positive
 
 NOISE_MODES = ("random", "const", "none")
@@ -89,10 +90,12 @@ class AdaptiveInstanceNormalization(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="kgan")
 class NoiseInjection(keras.layers.Layer):
-    """Adds per-pixel Gaussian noise with a learned per-channel strength: `x + s ⊙ n`.
+    """Adds per-pixel Gaussian noise with a learned strength: `x + s · n`.
 
-    `n` is one noise image `(batch, H, W, 1)` broadcast over channels and `s`
-    `(C,)` starts at zero. Where `n` comes from (`noise_mode`, as in NVlabs):
+    `n` is one noise image `(batch, H, W, 1)` broadcast over channels; the
+    strength `s` starts at zero and is one scalar per layer (StyleGAN2,
+    NVlabs' `noise_strength`) or, with `per_channel=True`, one per channel
+    (StyleGAN's). Where `n` comes from (`noise_mode`, as in NVlabs):
 
     - `"random"`: drawn from N(0, 1) at every call with the layer's
       `keras.random.SeedGenerator` (its state is a non-trainable variable, so
@@ -108,6 +111,7 @@ class NoiseInjection(keras.layers.Layer):
     Args:
         noise_mode: `"random"` (default), `"const"` or `"none"`.
         seed: int or None, seed of the layer's random noise.
+        per_channel: bool, default False. True: a strength per channel.
 
     Input: `x` `(batch, H, W, C)`, or `[x, noise]`. Output: `(batch, H, W, C)`.
 
@@ -121,10 +125,11 @@ class NoiseInjection(keras.layers.Layer):
         Generative Adversarial Networks", Section 2.
     """
 
-    def __init__(self, noise_mode="random", seed=None, **kwargs):
+    def __init__(self, noise_mode="random", seed=None, per_channel=False, **kwargs):
         super().__init__(**kwargs)
         self.noise_mode = noise_mode
         self.seed = seed
+        self.per_channel = check_bool(per_channel, "per_channel")
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     @property
@@ -144,7 +149,9 @@ class NoiseInjection(keras.layers.Layer):
                 "NoiseInjection takes NHWC images with a static height, width and channels. "
                 f"Received: input_shape={input_shape!r}"
             )
-        self.strength = self.add_weight(shape=(shape[-1],), initializer="zeros", name="strength")
+        self.strength = self.add_weight(
+            shape=(shape[-1],) if self.per_channel else (), initializer="zeros", name="strength"
+        )
         self.const_noise = self.add_weight(
             shape=(*shape[1:3], 1),
             initializer=keras.initializers.RandomNormal(stddev=1.0, seed=self.seed),
@@ -169,20 +176,33 @@ class NoiseInjection(keras.layers.Layer):
         return tuple(_image_shape(input_shape))
 
     def get_config(self):
-        return {**super().get_config(), "noise_mode": self.noise_mode, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "noise_mode": self.noise_mode,
+            "seed": self.seed,
+            "per_channel": self.per_channel,
+        }
 
 
 @keras.saving.register_keras_serializable(package="kgan")
 class ModulatedConv2D(keras.layers.Layer):
-    """StyleGAN2's modulated (and demodulated) convolution, with its style affine map.
+    """StyleGAN2's synthesis layer: modulated (demodulated) convolution, noise, bias, activation.
 
     The style `s = A(w)` `(batch, C_in)` comes from an `EqualizedDense(C_in,
-    bias_init=1, gain=1)`. Each sample's kernel is the equalised kernel
-    `W / sqrt(k²·C_in)` (W ~ N(0, 1)) modulated per input channel,
-    `W'[.., i, o] = W[.., i, o] · s_i`, and, with `demodulate=True`,
-    demodulated per output channel, `W''[.., o] = W'[.., o] / sqrt(Σ_{kh,kw,i}
-    W'[.., i, o]² + 1e-8)` (unit L2 norm per output channel; see
-    `modulated_kernel`). Then a bias is added.
+    gain=1, bias_init=1)`. Each sample's kernel is the stored kernel W
+    (N(0, 1)) modulated per input channel, `W'[.., i, o] = W[.., i, o] · s_i`,
+    and, with `demodulate=True`, demodulated per output channel,
+    `W''[.., o] = W'[.., o] / sqrt(Σ_{kh,kw,i} W'[.., i, o]² + 1e-8)` (see
+    `modulated_kernel`). Without demodulation (toRGB) the kernel is
+    `W / sqrt(k²·C_in)` instead (NVlabs scales the style by it). Then, as
+    NVlabs' `SynthesisLayer`/`ToRGBLayer`: noise (`use_noise`, a
+    `NoiseInjection` sublayer named `noise` with one strength), the bias, the
+    activation times `activation_gain`, and clipping to ±`clamp`.
+
+    `up=2` is NVlabs' upsampling convolution: a transposed convolution with
+    stride 2 (zeros inserted between pixels, kernel flipped; this layer
+    stores the kernel it correlates with, i.e. NVlabs' weight flipped), then
+    the `resample_kernel` FIR filter with gain 4, giving `(2H, 2W)`.
 
     Implementation: the per-sample kernels are never built. Scaling the kernel's
     input channels by `s` equals scaling the input's channels by `s`, and
@@ -199,29 +219,52 @@ class ModulatedConv2D(keras.layers.Layer):
 
     Args:
         filters: int > 0, output channels.
-        kernel_size: int > 0, side of the square kernel ("same" padding).
+        kernel_size: int > 0, odd side of the square kernel ("same" padding).
         demodulate: bool, default True. False for toRGB layers.
         use_bias: bool, default True.
+        up: 1 (default) or 2, upsampling factor.
+        use_noise: bool, default False. Adds per-pixel noise before the bias.
+        activation: a Keras activation or its name, default None (linear).
+        activation_gain: float > 0, default 1 (StyleGAN2: √2 after leaky ReLU).
+        clamp: float > 0 or None (default): clip the output to ±clamp
+            (NVlabs' `conv_clamp`).
+        resample_kernel: FIR taps for `up=2`, default `(1, 3, 3, 1)`.
 
     Inputs: `[x, w]`, `x` `(batch, H, W, C_in)` and `w` `(batch, w_dim)`.
-    Output: `(batch, H, W, filters)`.
+    Output: `(batch, H·up, W·up, filters)`.
 
     Example:
-        >>> layer = kgan.layers.ModulatedConv2D(8, 3)
+        >>> layer = kgan.layers.ModulatedConv2D(8, 3, up=2, use_noise=True)
         >>> layer([np.ones((2, 4, 4, 4), "float32"), np.ones((2, 16), "float32")]).shape
-        (2, 4, 4, 8)
+        (2, 8, 8, 8)
 
     Reference:
         Karras et al. 2020, "Analyzing and Improving the Image Quality of
         StyleGAN", Section 2.2.
     """
 
-    def __init__(self, filters, kernel_size, demodulate=True, use_bias=True, **kwargs):
+    def __init__(self, filters, kernel_size, demodulate=True, use_bias=True, up=1,
+                 use_noise=False, activation=None, activation_gain=1.0, clamp=None,
+                 resample_kernel=(1, 3, 3, 1), **kwargs):
         super().__init__(**kwargs)
         self.filters = check_int(filters, "filters")
         self.kernel_size = check_int(kernel_size, "kernel_size")
+        if self.kernel_size % 2 == 0:
+            raise ValueError(f"kernel_size must be odd. Received: kernel_size={kernel_size}")
         self.demodulate = check_bool(demodulate, "demodulate")
         self.use_bias = check_bool(use_bias, "use_bias")
+        if up not in (1, 2):
+            raise ValueError(f"up must be 1 or 2. Received: up={up!r}")
+        if up == 2 and self.kernel_size < 3:
+            raise ValueError(
+                f"up=2 takes kernel_size ≥ 3. Received: kernel_size={kernel_size}"
+            )
+        self.up = up
+        self.use_noise = check_bool(use_noise, "use_noise")
+        self.activation = keras.activations.get(activation)
+        self.activation_gain = check_positive(activation_gain, "activation_gain")
+        self.clamp = None if clamp is None else check_positive(clamp, "clamp")
+        self.resample_kernel = check_resample_kernel(resample_kernel)
 
     def build(self, input_shape):
         x_shape, w_shape = _check_image_and_latent(input_shape, "ModulatedConv2D")
@@ -237,9 +280,14 @@ class ModulatedConv2D(keras.layers.Layer):
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), initializer="zeros", name="bias")
+        self.noise = None
+        if self.use_noise:
+            self.noise = NoiseInjection(name="noise")
+            self.noise.build(self.compute_output_shape(input_shape))
 
     def _kernel(self):
-        return ops.cast(self.kernel, self.compute_dtype) * self.weight_scale
+        kernel = ops.cast(self.kernel, self.compute_dtype)
+        return kernel if self.demodulate else kernel * self.weight_scale
 
     def modulated_kernel(self, w):
         """The per-sample kernels the layer applies: `(batch, k, k, C_in, filters)`."""
@@ -250,21 +298,40 @@ class ModulatedConv2D(keras.layers.Layer):
             )
         return kernel
 
+    def _upsampling_conv(self, x, kernel):
+        # Transposed convolution (zero insertion, full padding), then the FIR filter.
+        _, height, width, channels = x.shape
+        k, taps = self.kernel_size, len(self.resample_kernel)
+        x = ops.reshape(x, (-1, height, 1, width, 1, channels))
+        x = ops.pad(x, [[0, 0], [0, 0], [0, 1], [0, 0], [0, 1], [0, 0]])
+        x = ops.reshape(x, (-1, 2 * height, 2 * width, channels))
+        x = ops.pad(x, [[0, 0], [k - 1, k - 2], [k - 1, k - 2], [0, 0]])
+        x = ops.conv(x, kernel, padding="valid")
+        padding = (k // 2 + (taps + 1) // 2 - (k - 1), k // 2 + (taps - 2) // 2 - (k - 2))
+        return upfirdn2d(x, self.resample_kernel, padding=padding) * 4.0
+
     def call(self, inputs):
         _check_pair(inputs, "ModulatedConv2D")
         x, w = inputs
         styles = self.affine(w)
         kernel = self._kernel()
-        y = ops.conv(x * styles[:, None, None, :], kernel, padding="same")
+        x = x * styles[:, None, None, :]
+        if self.up == 1:
+            y = ops.conv(x, kernel, padding="same")
+        else:
+            y = self._upsampling_conv(x, kernel)
         if self.demodulate:
             energy = ops.matmul(ops.square(styles), ops.sum(ops.square(kernel), axis=(0, 1)))
             y = y * ops.rsqrt(energy + 1e-8)[:, None, None, :]
+        if self.noise is not None:
+            y = self.noise(y)
         if self.bias is not None:
             y = y + ops.cast(self.bias, y.dtype)
-        return y
+        return scaled_activation(y, self.activation, self.activation_gain, self.clamp)
 
     def compute_output_shape(self, input_shape):
-        return (*tuple(input_shape[0])[:3], self.filters)
+        batch, height, width, _ = tuple(input_shape[0])
+        return (batch, height * self.up, width * self.up, self.filters)
 
     def get_config(self):
         config = super().get_config()
@@ -274,6 +341,12 @@ class ModulatedConv2D(keras.layers.Layer):
                 "kernel_size": self.kernel_size,
                 "demodulate": self.demodulate,
                 "use_bias": self.use_bias,
+                "up": self.up,
+                "use_noise": self.use_noise,
+                "activation": keras.activations.serialize(self.activation),
+                "activation_gain": self.activation_gain,
+                "clamp": self.clamp,
+                "resample_kernel": self.resample_kernel,
             }
         )
         return config

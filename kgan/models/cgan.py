@@ -7,7 +7,7 @@ from keras import ops
 from kgan.models.gan import GAN
 from kgan.networks.conditional import conditional_discriminator, conditional_generator
 from kgan.utils.sampling import generate_in_batches, latents
-from kgan.utils.validation import check_int
+from kgan.utils.validation import check_int, check_labels
 
 
 def _num_inputs(network):
@@ -82,15 +82,7 @@ class CGAN(GAN):
         return {"real": x, "labels": keras.ops.cast(keras.ops.reshape(y, (-1,)), "int32")}
 
     def _check_labels(self, labels, name="labels"):
-        labels = np.asarray(labels)
-        if labels.dtype.kind not in "iu":
-            raise ValueError(f"{name} must be integers. Received dtype {labels.dtype}.")
-        if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
-            raise ValueError(
-                f"{name} must be in [0, {self.num_classes}) (num_classes={self.num_classes}). "
-                f"Received values from {labels.min()} to {labels.max()}."
-            )
-        return labels.astype("int32").reshape(-1)
+        return check_labels(labels, self.num_classes, name)
 
     def check_data(self, x, y):
         super().check_data(x, y)

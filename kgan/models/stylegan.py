@@ -13,6 +13,7 @@ from kgan.models.gan import GAN
 from kgan.utils.sampling import generate_in_batches, latents_or_given
 from kgan.utils.validation import (
     check_int,
+    check_labels,
     check_non_negative,
     check_number_in,
     refuse_fixed_options,
@@ -56,9 +57,41 @@ def truncate(ws, w_avg, psi, cutoff=None):
     return ops.where(layers < cutoff, truncated, ws)
 
 
+_NEEDS_LABELS = (
+    "A conditional StyleGAN (c_dim > 0) trains on (images, labels) pairs: call fit(x, y) "
+    "with int labels y."
+)
+
+
+def _generator_inputs(generator, discriminator):
+    """`(latent_dim, c_dim)` of a generator z or `[z, c]`, checked against the discriminator's
+    inputs (images, or `[images, c]` with the same c_dim)."""
+    if not isinstance(generator, keras.Model):
+        return None, 0
+    shapes = generator.input_shape
+    conditional = isinstance(shapes, list) and len(shapes) == 2
+    latent_dim = tuple(shapes[0] if conditional else shapes)[-1]
+    c_dim = tuple(shapes[1])[-1] if conditional else 0
+    d_shapes = getattr(discriminator, "input_shape", None)
+    d_c_dim = tuple(d_shapes[1])[-1] if isinstance(d_shapes, list) and len(d_shapes) == 2 else 0
+    if d_shapes is not None and d_c_dim != c_dim:
+        raise ValueError(
+            "The generator and the discriminator must take labels of the same size c_dim "
+            f"(0: unconditional). Received: generator c_dim={c_dim}, discriminator "
+            f"c_dim={d_c_dim}"
+        )
+    return latent_dim, c_dim
+
+
 def _noise_layers(generator):
-    synthesis = generator.get_layer("synthesis")
-    return [layer for layer in synthesis.layers if isinstance(layer, NoiseInjection)]
+    """The NoiseInjection layers of the generator's synthesis network, nested ones included."""
+    layers = []
+    for layer in generator.get_layer("synthesis").layers:
+        if isinstance(layer, NoiseInjection):
+            layers.append(layer)
+        elif getattr(layer, "noise", None) is not None:  # ModulatedConv2D(use_noise=True)
+            layers.append(layer.noise)
+    return layers
 
 
 def style_optimizers(learning_rate):
@@ -111,12 +144,21 @@ class StyleGAN(GAN):
     Sampling (`generate`, `map`, `synthesize`) uses `sampling_generator`
     (the generator EMA when the model keeps one).
 
+    Class-conditional (NVlabs' `c_dim > 0`): when the mapping network takes
+    `[z, c]` (`stylegan_mapping(c_dim=...)`), the discriminator must take
+    `[images, c]` with the same `c_dim`; the model then trains on `fit(x, y)`
+    with int labels `y` in `[0, num_classes)`, `num_classes = c_dim`, passed to
+    both networks as one-hot `c` (the generator phases condition on the real
+    batch's labels, which have the distribution NVlabs draws `gen_c` from), and
+    `generate`/`map` take `labels=`.
+
     Args:
-        generator: built `keras.Model` z → images with layers named
-            `"mapping"` and `"synthesis"` (`kgan.networks.stylegan_generator`).
-            `latent_dim` is its input size.
-        discriminator: built `keras.Model` images → logits `(batch, 1)`, e.g.
-            `kgan.networks.stylegan2_discriminator`. No BatchNorm (R1).
+        generator: built `keras.Model` z (or `[z, c]`) → images with layers
+            named `"mapping"` and `"synthesis"`
+            (`kgan.networks.stylegan_generator`). `latent_dim` is z's size.
+        discriminator: built `keras.Model` images (or `[images, c]`) → logits
+            `(batch, 1)`, e.g. `kgan.networks.stylegan2_discriminator`. No
+            BatchNorm (R1).
         mix_prob: float in [0, 1], default 0.9. Style mixing probability.
         w_avg_beta: float in [0, 1), default 0.995. Decay of `w_avg`.
         r1_gamma: float ≥ 0, default 10 (FFHQ; smaller images need less, e.g. 0.1–1).
@@ -169,7 +211,7 @@ class StyleGAN(GAN):
             "latent_dim": "which reads it from the generator's input",
             "loss": "whose loss is the non-saturating loss",
         })
-        latent_dim = tuple(generator.input_shape)[-1] if isinstance(generator, keras.Model) else None
+        latent_dim, c_dim = _generator_inputs(generator, discriminator)
         super().__init__(
             generator,
             discriminator,
@@ -182,6 +224,7 @@ class StyleGAN(GAN):
         )
         self.mix_prob = float(mix_prob)
         self.w_avg_beta = float(w_avg_beta)
+        self.c_dim = c_dim
         _, self.num_ws, self.w_dim = tuple(self.synthesis.input_shape)
         self.w_avg = keras.Variable(
             np.zeros((self.w_dim,), "float32"), trainable=False, name="w_avg"
@@ -191,8 +234,13 @@ class StyleGAN(GAN):
         return style_optimizers(1e-3)
 
     @property
+    def num_classes(self):
+        """The number of classes of a conditional model (`c_dim`), None when unconditional."""
+        return self.c_dim or None
+
+    @property
     def mapping(self):
-        """The trained mapping network z → w."""
+        """The trained mapping network z (or `[z, c]`) → w."""
         return self.generator.get_layer("mapping")
 
     @property
@@ -200,9 +248,53 @@ class StyleGAN(GAN):
         """The trained synthesis network w+ → images."""
         return self.generator.get_layer("synthesis")
 
+    # ------------------------------------------------------------ data
+    def unpack_batch(self, data):
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if not self.c_dim:
+            return {"real": x}
+        if y is None:
+            raise ValueError(_NEEDS_LABELS)
+        labels = ops.cast(ops.reshape(y, (-1,)), "int32")
+        return {"real": x, "c": ops.one_hot(labels, self.c_dim)}
+
+    def check_data(self, x, y):
+        super().check_data(x, y)
+        if self.c_dim and isinstance(x, np.ndarray):
+            if y is None:
+                raise ValueError(_NEEDS_LABELS)
+            labels = check_labels(y, self.c_dim, "y")
+            if len(labels) != len(x):
+                raise ValueError(
+                    f"x and y must have one label per sample. Received {len(x)} samples and "
+                    f"{len(labels)} labels."
+                )
+
+    def _mapping_inputs(self, z, c):
+        return [z, c] if self.c_dim else z
+
+    def _one_hot(self, labels, num):
+        """One-hot `c` `(num, c_dim)` for int labels (checked), or None when unconditional."""
+        if not self.c_dim:
+            if labels is not None:
+                raise ValueError("labels are for a conditional model; this one has c_dim=0.")
+            return None
+        if labels is None:
+            raise ValueError(f"This model is conditional (c_dim={self.c_dim}): pass labels=.")
+        labels = check_labels(labels, self.c_dim)
+        if len(labels) != num:
+            raise ValueError(f"labels must hold one label per sample ({num}). Received {len(labels)}.")
+        return np.eye(self.c_dim, dtype="float32")[labels]
+
+    def discriminator_logits(self, batch, samples):
+        inputs = [samples, batch["c"]] if self.c_dim else samples
+        return ops.cast(self.discriminator(inputs, training=True), "float32")
+
     # ------------------------------------------------------------ training
     def sample_noise(self, batch):
         noise = super().sample_noise(batch)
+        if self.c_dim:
+            noise["c"] = batch["c"]
         if self.mix_prob:
             batch_size = ops.shape(batch["real"])[0]
             noise["z_mix"] = self.random_normal((batch_size, self.latent_dim))
@@ -215,13 +307,15 @@ class StyleGAN(GAN):
         """w+ `(batch, num_ws, w_dim)` for a training batch: `mapping(noise["z"])`
         broadcast, mixed with `mapping(noise["z_mix"])` from `noise["crossover"]`.
         With `training=True` it also updates `w_avg`."""
-        w = ops.cast(self.mapping(noise["z"], training=training), "float32")
+        c = noise.get("c")
+        w = ops.cast(self.mapping(self._mapping_inputs(noise["z"], c), training=training), "float32")
         if training:
             mean = ops.stop_gradient(ops.mean(w, axis=0))
             self.w_avg.assign(mean + self.w_avg_beta * (self.w_avg - mean))
         if not self.mix_prob:
             return ops.repeat(w[:, None, :], self.num_ws, axis=1)
-        w_mix = ops.cast(self.mapping(noise["z_mix"], training=training), "float32")
+        w_mix = self.mapping(self._mapping_inputs(noise["z_mix"], c), training=training)
+        w_mix = ops.cast(w_mix, "float32")
         return mix_styles(w, w_mix, noise["crossover"], self.num_ws)
 
     def generate_for_batch(self, batch, noise, training=True):
@@ -238,19 +332,20 @@ class StyleGAN(GAN):
         `mode`: `"random"`, `"const"` (fixed noise images) or `"none"`."""
         return _NoiseMode(self.sampling_generator, mode)
 
-    def map(self, z, psi=1.0, batch_size=256):
-        """w = mapping(z), truncated towards `w_avg` by `psi`.
+    def map(self, z, psi=1.0, batch_size=256, labels=None):
+        """w = mapping(z) (or mapping(z, c)), truncated towards `w_avg` by `psi`.
 
         Args:
             z: array `(num, latent_dim)`.
             psi: float, default 1 (no truncation).
             batch_size: int.
+            labels: ints `(num,)` in `[0, num_classes)`; a conditional model needs them.
 
         Returns:
             `np.ndarray` `(num, w_dim)`.
         """
         z = latents_or_given(None, z, None, self.latent_dim)
-        w = generate_in_batches(self._sampling_networks()[0], [z], batch_size)
+        w = self._map_in_batches(z, self._one_hot(labels, len(z)), batch_size)
         w_avg = ops.convert_to_numpy(self.w_avg)
         return (w_avg + psi * (w - w_avg)).astype("float32")
 
@@ -277,12 +372,16 @@ class StyleGAN(GAN):
         with self.noise_mode(noise_mode):
             return generate_in_batches(self._sampling_networks()[1], [ws], batch_size)
 
+    def _map_in_batches(self, z, c, batch_size):
+        inputs = [z] if c is None else [z, c]
+        return generate_in_batches(self._sampling_networks()[0], inputs, batch_size)
+
     def generate(self, num_samples=None, z=None, seed=None, psi=1.0, truncation_cutoff=None,
-                 mix_prob=0.0, noise_mode="const", batch_size=256):
+                 mix_prob=0.0, noise_mode="const", batch_size=256, labels=None):
         """Generates images, with optional truncation and style mixing.
 
         Args:
-            num_samples: int, how many; needed unless `z` is given.
+            num_samples: int, how many; needed unless `z` or `labels` is given.
             z: array `(num_samples, latent_dim)`; default drawn from N(0, I)
                 with numpy seeded by `seed` (as `kgan.models.GAN.generate`).
             seed: int or None, seed of z and of the mixing draws.
@@ -295,20 +394,24 @@ class StyleGAN(GAN):
                 drawn uniformly in [1, num_ws).
             noise_mode: `"const"` (default, deterministic), `"random"` or `"none"`.
             batch_size: int.
+            labels: ints `(num_samples,)` in `[0, num_classes)`, needed by a
+                conditional model (passed as one-hot c, as NVlabs' generate.py does).
 
         Returns:
             `np.ndarray` `(num_samples, *image_shape)`.
         """
         check_number_in(mix_prob, "mix_prob", 0, 1)
+        if num_samples is None and z is None and labels is not None:
+            num_samples = len(np.reshape(labels, -1))
         z = latents_or_given(num_samples, z, seed, self.latent_dim)
-        mapping = self._sampling_networks()[0]
-        w = generate_in_batches(mapping, [z], batch_size)
+        c = self._one_hot(labels, len(z))
+        w = self._map_in_batches(z, c, batch_size)
         crossover = np.full((len(z),), self.num_ws)
         w_mix = w
         if mix_prob:
             rng = np.random.default_rng(None if seed is None else (seed, 1))
             z_mix = rng.standard_normal(z.shape).astype("float32")
-            w_mix = generate_in_batches(mapping, [z_mix], batch_size)
+            w_mix = self._map_in_batches(z_mix, c, batch_size)
             drawn = rng.integers(1, self.num_ws, size=len(z))
             crossover = np.where(rng.random(len(z)) < mix_prob, drawn, self.num_ws)
         ws = mix_styles(w, w_mix, crossover, self.num_ws)
@@ -319,7 +422,8 @@ class StyleGAN(GAN):
         """Images for latents `inputs` with truncation ψ, in keras.ops (the export contract).
 
         Args:
-            inputs: tensor z `(batch, latent_dim)`.
+            inputs: tensor z `(batch, latent_dim)`, or `[z, labels]` with int
+                labels `(batch,)` for a conditional model.
             psi: float32 scalar tensor.
 
         Returns:
@@ -327,6 +431,9 @@ class StyleGAN(GAN):
             constant noise (deterministic serving).
         """
         mapping, synthesis = self._sampling_networks()
+        if self.c_dim:
+            z, labels = inputs
+            inputs = [z, ops.one_hot(ops.cast(ops.reshape(labels, (-1,)), "int32"), self.c_dim)]
         w = ops.cast(mapping(inputs, training=False), "float32")
         ws = truncate(ops.repeat(w[:, None, :], self.num_ws, axis=1), self.w_avg, psi)
         with self.noise_mode("const"):
@@ -338,6 +445,53 @@ class StyleGAN(GAN):
             config.pop(key)
         config.update({"mix_prob": self.mix_prob, "w_avg_beta": self.w_avg_beta})
         return config
+
+
+# R1 γ of the fixed configurations of stylegan2-ada-pytorch's train.py (`--cfg`).
+_R1_GAMMA_PRESETS = {
+    "stylegan2": 10.0, "paper256": 1.0, "paper512": 0.5, "paper1024": 2.0, "cifar": 0.01,
+}
+
+
+def r1_gamma_for(config, resolution=None, batch_size=None):
+    """R1 γ as stylegan2-ada-pytorch's `train.py --cfg=config` sets it.
+
+    Args:
+        config: str, `"auto"`, `"stylegan2"`, `"paper256"`, `"paper512"`,
+            `"paper1024"` or `"cifar"`.
+        resolution: int > 0, the image size (height = width); `"auto"` only.
+        batch_size: int > 0, the global batch size; `"auto"` only.
+
+    Returns:
+        float: `0.0002 · resolution² / batch_size` for `"auto"` (NVlabs'
+        heuristic), otherwise 10, 1, 0.5, 2 and 0.01 in the order above.
+
+    Example:
+        >>> r1_gamma_for("auto", resolution=256, batch_size=64)  # 0.2048
+        >>> r1_gamma_for("paper512")  # 0.5
+    """
+    if config == "auto":
+        check_int(resolution, "resolution")
+        check_int(batch_size, "batch_size")
+        return 0.0002 * resolution**2 / batch_size
+    if config not in _R1_GAMMA_PRESETS:
+        raise ValueError(
+            f"config must be 'auto' or one of {sorted(_R1_GAMMA_PRESETS)}. Received: config={config!r}"
+        )
+    return _R1_GAMMA_PRESETS[config]
+
+
+def _path_length_batch(batch_size, shrink):
+    """How many samples the path-length step uses: `batch_size // shrink`, at least 1.
+
+    `batch_size` is an int, or a scalar tensor for a TensorFlow batch of unknown size."""
+    rows = batch_size // shrink
+    return max(rows, 1) if isinstance(rows, int) else ops.maximum(rows, 1)
+
+
+def _first_rows(tensors, count):
+    """Every tensor of a nested structure cut to its first `count` rows (scalars unchanged)."""
+    return keras.tree.map_structure(lambda t: t[:count] if ops.ndim(t) else t, tensors)
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -355,11 +509,22 @@ class StyleGAN2(StyleGAN):
       lengths ‖J_wᵀ y‖ (`kgan.losses.path_lengths`, computed with
       `kgan.backend.input_gradients`, double backpropagation on every
       backend) are pulled to their running mean `pl_mean` (a non-trainable
-      variable, decay `pl_decay`), loss `pl_weight · E[(‖J_wᵀ y‖ − a)²]`,
-      logged as `pl`. The whole batch is used (NVlabs halves it,
-      `pl_batch_shrink=2`);
+      variable, decay `pl_decay`; the penalty uses the mean updated with
+      this batch), loss `pl_weight · E[(‖J_wᵀ y‖ − a)²]`, logged as `pl`. It
+      runs on the first `batch // pl_batch_shrink` samples of its own fresh
+      latents (NVlabs' `gen_z[:batch // pl_batch_shrink]`), whose mapping
+      also updates `w_avg`;
     - a generator EMA with a half-life of `ema_half_life_images` images,
-      used by `generate`, `map`, `synthesize`, callbacks and export.
+      optionally ramped up (`ema_rampup`), used by `generate`, `map`,
+      `synthesize`, callbacks and export.
+
+    The defaults are stylegan2-ada-pytorch's `StyleGAN2Loss` and
+    `training_loop` defaults and its `--cfg=stylegan2` γ and EMA; for another
+    `--cfg`, take γ from `r1_gamma_for(cfg, resolution, batch_size)` and, for
+    `auto` and `cifar`, pass `ema_rampup=0.05`. One difference remains: with
+    `pl_weight=0` (NVlabs' `cifar`) NVlabs still corrects the generator's
+    Adam for `G_reg_interval=4` (lr × 4/5, β^(4/5)) while kgan leaves it as
+    given; pass the corrected values to `compile()` to reproduce it.
 
     Args:
         generator, discriminator, mix_prob, w_avg_beta: see `StyleGAN`.
@@ -368,9 +533,14 @@ class StyleGAN2(StyleGAN):
         pl_weight: float ≥ 0, default 2; 0 disables path-length regularisation.
         pl_interval: int ≥ 1, default 4.
         pl_decay: float in (0, 1], default 0.01.
+        pl_batch_shrink: int ≥ 1, default 2. The path-length step uses
+            `max(batch // pl_batch_shrink, 1)` samples; 1 uses the whole batch.
         ema_half_life_images: float > 0 or None, default 10 000 (NVlabs'
             `ema_kimg = 10`). Pass `ema_half_life_images=None` to use
             `ema_decay` instead, or neither for no EMA.
+        ema_rampup: float > 0 or None, default None (NVlabs' `ema_rampup`,
+            0.05 in its `auto` and `cifar` configurations), see
+            `kgan.training.AdversarialModel`.
         d_steps, augment, ema_decay, seed: see `kgan.models.GAN`.
 
     `compile()` defaults to Adam(2e-3, β1 = 0, β2 = 0.99, ε = 1e-8) for both
@@ -402,6 +572,7 @@ class StyleGAN2(StyleGAN):
         pl_weight=2.0,
         pl_interval=4,
         pl_decay=0.01,
+        pl_batch_shrink=2,
         ema_half_life_images=10_000,
         seed=None,
         **kwargs,
@@ -409,6 +580,7 @@ class StyleGAN2(StyleGAN):
         check_non_negative(pl_weight, "pl_weight")
         check_int(pl_interval, "pl_interval")
         check_number_in(pl_decay, "pl_decay", 0, 1, closed="right")
+        check_int(pl_batch_shrink, "pl_batch_shrink")
         super().__init__(
             generator,
             discriminator,
@@ -423,6 +595,7 @@ class StyleGAN2(StyleGAN):
         self.pl_weight = float(pl_weight)
         self.pl_interval = pl_interval
         self.pl_decay = float(pl_decay)
+        self.pl_batch_shrink = pl_batch_shrink
         if self.pl_weight:
             self.log_names = self.log_names + ("pl",)
             self.uses_input_gradients = True
@@ -436,15 +609,20 @@ class StyleGAN2(StyleGAN):
         return self.pl_interval if self.pl_weight else None
 
     def sample_noise(self, batch):
+        """StyleGAN's noise and, with path-length regularisation, `"pl"`: y ~
+        N(0, I)/sqrt(H·W) for the first `batch // pl_batch_shrink` samples."""
         noise = super().sample_noise(batch)
         if self.pl_weight:
-            shape = ops.shape(batch["real"])
+            rows = _path_length_batch(ops.shape(batch["real"])[0], self.pl_batch_shrink)
             height, width = self.sample_shape[0], self.sample_shape[1]
-            noise["pl"] = self.random_normal(shape) / math.sqrt(height * width)
+            noise["pl"] = self.random_normal((rows, *self.sample_shape)) / math.sqrt(height * width)
         return noise
 
     def generator_regularizer(self, batch, noise):
-        """`pl_weight` · the path-length penalty; updates `pl_mean`."""
+        """`pl_weight` · the path-length penalty on the samples `noise["pl"]`
+        covers (the first rows of every per-sample noise); updates `pl_mean`
+        and, from those samples' w, `w_avg`."""
+        noise = _first_rows(noise, ops.shape(noise["pl"])[0])
         ws = self.styles_for_batch(noise, training=True)
 
         def projected(styles):
@@ -458,6 +636,11 @@ class StyleGAN2(StyleGAN):
     def get_config(self):
         config = super().get_config()
         config.update(
-            {"pl_weight": self.pl_weight, "pl_interval": self.pl_interval, "pl_decay": self.pl_decay}
+            {
+                "pl_weight": self.pl_weight,
+                "pl_interval": self.pl_interval,
+                "pl_decay": self.pl_decay,
+                "pl_batch_shrink": self.pl_batch_shrink,
+            }
         )
         return config

@@ -15,8 +15,9 @@ Channels follow NVlabs: a layer at resolution r has
 import math
 
 import keras
+from keras import ops
 
-from kgan.layers.equalized import EqualizedConv2D, EqualizedDense, PixelNormalization
+from kgan.layers.equalized import HE_GAIN, EqualizedConv2D, EqualizedDense, PixelNormalization
 from kgan.layers.minibatch import MinibatchStdDev
 from kgan.layers.resample import Resample2D
 from kgan.layers.style import (
@@ -25,7 +26,9 @@ from kgan.layers.style import (
     ModulatedConv2D,
     NoiseInjection,
 )
-from kgan.utils.validation import check_int
+from kgan.utils.validation import check_bool, check_int, check_positive
+
+SQRT_HALF = math.sqrt(0.5)  # NVlabs' residual scaling
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -57,13 +60,13 @@ def _check_image_shape(image_shape):
         size is None
         or image_shape[1] != size
         or not isinstance(size, int)
-        or size < 8
+        or size < 4
         or size & (size - 1)
         or not isinstance(image_shape[2], int)
         or image_shape[2] <= 0
     ):
         raise ValueError(
-            "image_shape must be (size, size, channels) with size a power of 2 ≥ 8. "
+            "image_shape must be (size, size, channels) with size a power of 2 ≥ 4. "
             f"Received: image_shape={image_shape!r}"
         )
     return image_shape
@@ -84,45 +87,80 @@ def _check_channels(channel_base, channel_max, resolution):
         )
 
 
+def _check_architecture(architecture, choices):
+    if architecture not in choices:
+        raise ValueError(
+            f"architecture must be one of {choices}. Received: architecture={architecture!r}"
+        )
+
+
 def num_style_layers(resolution):
     """How many w a synthesis network of this resolution takes: 2·log2(resolution) − 2."""
     return 2 * int(math.log2(resolution)) - 2
 
 
-def stylegan_mapping(latent_dim, w_dim=512, num_layers=8, lr_multiplier=0.01, name="mapping"):
-    """The mapping network f: z → w of StyleGAN and StyleGAN2.
+def stylegan_mapping(latent_dim, w_dim=512, num_layers=8, lr_multiplier=0.01, c_dim=0,
+                     embed_features=None, layer_features=None, name="mapping"):
+    """The mapping network f: (z, c) → w of StyleGAN and StyleGAN2 (NVlabs' `MappingNetwork`).
 
-    z is normalised to unit second moment (`PixelNormalization`), then
-    `num_layers` `EqualizedDense(w_dim)` layers with leaky ReLU (0.2) and
-    learning-rate multiplier `lr_multiplier`.
+    z is normalised to unit second moment (`PixelNormalization`); a label
+    vector c (one-hot, `c_dim > 0`) is embedded by a linear
+    `EqualizedDense(embed_features)`, normalised the same way and concatenated
+    after z. Then `num_layers` `EqualizedDense` layers (`layer_features`
+    wide, the last `w_dim`) with leaky ReLU (0.2) times √2 and learning-rate
+    multiplier `lr_multiplier`. The tracked average w and truncation live in
+    the model (`kgan.models.StyleGAN.w_avg`); broadcasting to every style
+    layer in `stylegan_generator`. With `latent_dim=0` it maps labels alone
+    (the conditional discriminator's label embedding).
 
     Args:
-        latent_dim: int > 0, size of z.
+        latent_dim: int ≥ 0, size of z.
         w_dim: int > 0, default 512, size of w.
         num_layers: int > 0, default 8.
         lr_multiplier: float > 0, default 0.01 (the papers' setting).
+        c_dim: int ≥ 0, default 0, size of the label vector (0: unconditional).
+        embed_features: int > 0 or None (`w_dim`), size of the label embedding.
+        layer_features: int > 0 or None (`w_dim`), width of the hidden layers.
         name: str, default `"mapping"` (the name the models look for).
 
     Returns:
-        `keras.Model` `(batch, latent_dim)` → `(batch, w_dim)`.
+        `keras.Model` z `(batch, latent_dim)`, `[z, c]` (with `c` `(batch,
+        c_dim)`) or c alone → w `(batch, w_dim)`.
 
     Example:
         >>> mapping = kgan.networks.stylegan_mapping(latent_dim=64, w_dim=64, num_layers=4)
 
     Reference:
         Karras et al. 2019, "A Style-Based Generator Architecture for
-        Generative Adversarial Networks", Section 2.
+        Generative Adversarial Networks", Section 2; NVlabs'
+        stylegan2-ada-pytorch `training/networks.py`.
     """
-    check_int(latent_dim, "latent_dim")
+    check_int(latent_dim, "latent_dim", minimum=0)
+    check_int(c_dim, "c_dim", minimum=0)
+    if not latent_dim and not c_dim:
+        raise ValueError("latent_dim and c_dim cannot both be 0 (the network would have no input).")
     check_int(w_dim, "w_dim")
     check_int(num_layers, "num_layers")
-    z = keras.Input((latent_dim,), name="z")
-    h = PixelNormalization(name="normalize_z")(z)
+    embed_features = w_dim if embed_features is None else check_int(embed_features, "embed_features")
+    layer_features = w_dim if layer_features is None else check_int(layer_features, "layer_features")
+    inputs, parts = [], []
+    if latent_dim:
+        z = keras.Input((latent_dim,), name="z")
+        inputs.append(z)
+        parts.append(PixelNormalization(name="normalize_z")(z))
+    if c_dim:
+        c = keras.Input((c_dim,), name="c")
+        inputs.append(c)
+        embedded = EqualizedDense(embed_features, gain=1.0, name="embed")(c)
+        parts.append(PixelNormalization(name="normalize_c")(embedded))
+    h = parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="z_and_c")(parts)
     for i in range(num_layers):
         h = EqualizedDense(
-            w_dim, lr_multiplier=lr_multiplier, activation="leaky_relu", name=f"fc{i}"
+            w_dim if i == num_layers - 1 else layer_features, gain=1.0,
+            lr_multiplier=lr_multiplier, activation="leaky_relu", activation_gain=HE_GAIN,
+            name=f"fc{i}",
         )(h)
-    return keras.Model(z, h, name=name)
+    return keras.Model(inputs[0] if len(inputs) == 1 else inputs, h, name=name)
 
 
 def stylegan_synthesis(w_dim, image_shape=(32, 32, 1), channel_base=16384, channel_max=512,
@@ -163,7 +201,7 @@ def stylegan_synthesis(w_dim, image_shape=(32, 32, 1), channel_base=16384, chann
 
     def epilogue(h, tag):
         nonlocal index
-        h = NoiseInjection(name=f"noise_{tag}")(h)
+        h = NoiseInjection(per_channel=True, name=f"noise_{tag}")(h)
         h = keras.layers.LeakyReLU(0.2)(h)
         h = AdaptiveInstanceNormalization(name=f"adain_{tag}")(
             [h, StyleSelect(index, name=f"w_{tag}")(ws)]
@@ -189,64 +227,86 @@ def stylegan_synthesis(w_dim, image_shape=(32, 32, 1), channel_base=16384, chann
 
 
 def stylegan2_synthesis(w_dim, image_shape=(32, 32, 1), channel_base=16384, channel_max=512,
-                        name="synthesis"):
-    """StyleGAN2's synthesis network: modulated convolutions and skip (toRGB) outputs.
+                        architecture="skip", conv_clamp=None, use_noise=True,
+                        resample_kernel=(1, 3, 3, 1), name="synthesis"):
+    """StyleGAN2's synthesis network, as NVlabs' `SynthesisNetwork` builds it.
 
-    At 4×4: constant → modulated conv 3×3 (w₀) → noise → leaky ReLU·√2, and
-    toRGB (modulated 1×1 without demodulation, w₁). Per resolution 8, 16, ...:
-    FIR upsampling → modulated conv 3×3 → noise → act → modulated conv 3×3 →
-    noise → act, and `rgb = upsample(rgb) + toRGB(h)`, each toRGB sharing its w
-    with the next block's first convolution (NVlabs' indexing). The output is
-    the sum of the upsampled toRGB outputs (linear, no tanh).
+    One block per resolution r = 4, 8, ..., size with
+    `min(channel_base // r, channel_max)` channels. Block 4: a learned
+    constant → `b4_conv1`; block r > 4: `b{r}_conv0` (upsampling) →
+    `b{r}_conv1`, each a `ModulatedConv2D` 3×3 with noise, bias, leaky ReLU
+    times √2 and clamping at ±`conv_clamp`. `architecture="skip"` (the
+    papers' configuration E/F): every block adds its 1×1 toRGB
+    (`b{r}_torgb`, no demodulation, linear, clamped) to the FIR-upsampled
+    image so far; `"orig"`: only the last block has a toRGB. Block r's
+    convolutions take ws `i, i+1` and its toRGB `i+2`, the next block's first
+    (NVlabs' indexing). Runs in float32 where NVlabs runs its highest
+    resolutions in float16 (`num_fp16_res`); `conv_clamp` is what keeps those
+    in range there.
 
     Args:
         w_dim: int > 0, size of w.
-        image_shape: `(size, size, channels)`, size a power of 2 ≥ 8. Default `(32, 32, 1)`.
-        channel_base: int, default 16384. channel_max: int, default 512.
+        image_shape: `(size, size, channels)`, size a power of 2 ≥ 4. Default `(32, 32, 1)`.
+        channel_base: int, default 16384 (NVlabs: 32768 for configuration F, 16384 at 256²).
+        channel_max: int, default 512.
+        architecture: `"skip"` (default) or `"orig"`.
+        conv_clamp: float > 0 or None (default; NVlabs' pickles use 256).
+        use_noise: bool, default True. False: no noise inputs.
+        resample_kernel: FIR taps, default `(1, 3, 3, 1)`.
         name: str, default `"synthesis"`.
 
     Returns:
         `keras.Model` `ws (batch, num_style_layers(size), w_dim)` → images
-        `(batch, *image_shape)`.
+        `(batch, *image_shape)` (linear, not clipped).
 
     Example:
         >>> synthesis = kgan.networks.stylegan2_synthesis(64, (16, 16, 1), 512, 32)
 
     Reference:
         Karras et al. 2020, "Analyzing and Improving the Image Quality of
-        StyleGAN" (configuration E/F's skip generator).
+        StyleGAN"; NVlabs' stylegan2-ada-pytorch `training/networks.py`.
     """
     image_shape = _check_image_shape(image_shape)
     check_int(w_dim, "w_dim")
+    _check_architecture(architecture, ("skip", "orig"))
+    check_bool(use_noise, "use_noise")
+    clamp = None if conv_clamp is None else check_positive(conv_clamp, "conv_clamp")
     resolution = image_shape[0]
     _check_channels(channel_base, channel_max, resolution)
     ws = keras.Input((num_style_layers(resolution), w_dim), name="ws")
 
-    def layer(h, channels, index, tag):
-        w = StyleSelect(index, name=f"w_{tag}")(ws)
-        h = ModulatedConv2D(channels, 3, name=f"conv_{tag}")([h, w])
-        h = NoiseInjection(name=f"noise_{tag}")(h)
-        h = keras.layers.LeakyReLU(0.2)(h)
-        return keras.layers.Rescaling(math.sqrt(2.0))(h)
+    def style(index, tag):
+        return StyleSelect(index, name=f"{tag}_w")(ws)
 
-    def to_rgb(h, index, res):
-        w = StyleSelect(index, name=f"w_rgb_{res}")(ws)
-        return ModulatedConv2D(image_shape[2], 1, demodulate=False, name=f"to_rgb_{res}")([h, w])
+    def conv(h, channels, index, tag, up=1):
+        return ModulatedConv2D(
+            channels, 3, up=up, use_noise=use_noise, activation="leaky_relu",
+            activation_gain=HE_GAIN, clamp=clamp, resample_kernel=resample_kernel, name=tag,
+        )([h, style(index, tag)])
 
-    channels = _channels(4, channel_base, channel_max)
-    h = ConstantInput(channels, name="const")(ws)
-    h = layer(h, channels, 0, "4")
-    rgb = to_rgb(h, 1, 4)
-    res, index = 8, 1
+    h = image = None
+    index = 0
+    res = 4
     while res <= resolution:
         channels = _channels(res, channel_base, channel_max)
-        h = Resample2D(up=2, name=f"up_{res}")(h)
-        h = layer(h, channels, index, f"{res}_0")
-        h = layer(h, channels, index + 1, f"{res}_1")
-        rgb = Resample2D(up=2, name=f"up_rgb_{res}")(rgb)
-        rgb = keras.layers.Add(name=f"skip_{res}")([rgb, to_rgb(h, index + 2, res)])
-        res, index = res * 2, index + 2
-    return keras.Model(ws, rgb, name=name)
+        if res == 4:
+            h = ConstantInput(channels, name="b4_const")(ws)
+            h = conv(h, channels, index, "b4_conv1")
+            num_conv = 1
+        else:
+            h = conv(h, channels, index, f"b{res}_conv0", up=2)
+            h = conv(h, channels, index + 1, f"b{res}_conv1")
+            num_conv = 2
+        if image is not None:
+            image = Resample2D(up=2, kernel=resample_kernel, name=f"b{res}_upsample")(image)
+        if architecture == "skip" or res == resolution:
+            rgb = ModulatedConv2D(
+                image_shape[2], 1, demodulate=False, clamp=clamp, name=f"b{res}_torgb"
+            )([h, style(index + num_conv, f"b{res}_torgb")])
+            image = rgb if image is None else keras.layers.Add(name=f"b{res}_add")([image, rgb])
+        index += num_conv
+        res *= 2
+    return keras.Model(ws, image, name=name)
 
 
 def stylegan_generator(mapping, synthesis, name="generator"):
@@ -260,8 +320,9 @@ def stylegan_generator(mapping, synthesis, name="generator"):
         name: str, default `"generator"`.
 
     Returns:
-        `keras.Model` `(batch, latent_dim)` → images, whose layers `"mapping"`
-        and `"synthesis"` are the given networks (the same w for every layer).
+        `keras.Model` z `(batch, latent_dim)` (or `[z, c]` when the mapping is
+        conditional) → images, whose layers `"mapping"` and `"synthesis"` are
+        the given networks (the same w for every layer).
 
     Example:
         >>> generator = kgan.networks.stylegan_generator(
@@ -284,67 +345,134 @@ def stylegan_generator(mapping, synthesis, name="generator"):
                 f"The {role} network must be named {role!r}; the models find it by name. "
                 f"Received: {role}.name={network.name!r}"
             )
-    z = keras.Input(tuple(mapping.input_shape)[1:], name="z")
-    ws = keras.layers.RepeatVector(ws_shape[1], name="broadcast_w")(mapping(z))
-    return keras.Model(z, synthesis(ws), name=name)
+    if isinstance(mapping.input, (list, tuple)):
+        inputs = [keras.Input(tuple(shape)[1:], name=role)
+                  for shape, role in zip(mapping.input_shape, ("z", "c"))]
+    else:
+        inputs = keras.Input(tuple(mapping.input_shape)[1:], name="z")
+    ws = keras.layers.RepeatVector(ws_shape[1], name="broadcast_w")(mapping(inputs))
+    return keras.Model(inputs, synthesis(ws), name=name)
+
+
+@keras.saving.register_keras_serializable(package="kgan")
+class LabelProjection(keras.layers.Layer):
+    """`Σ_i x_i · cmap_i / sqrt(cmap_dim)`: the conditional StyleGAN2 discriminator's output.
+
+    Inputs: `[x, cmap]`, both `(batch, cmap_dim)` (the features and the
+    mapped label). Output: logits `(batch, 1)`.
+    """
+
+    def call(self, inputs):
+        x, cmap = inputs
+        return ops.sum(x * cmap, axis=1, keepdims=True) / math.sqrt(x.shape[-1])
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0][0], 1)
 
 
 def stylegan2_discriminator(image_shape=(32, 32, 1), channel_base=16384, channel_max=512,
-                            mbstd_group_size=4, name="discriminator"):
-    """StyleGAN2's residual discriminator with minibatch standard deviation.
+                            mbstd_group_size=4, mbstd_num_channels=1, architecture="resnet",
+                            conv_clamp=None, c_dim=0, cmap_dim=None, mapping_layers=8,
+                            mapping_lr_multiplier=0.01, resample_kernel=(1, 3, 3, 1),
+                            name="discriminator"):
+    """StyleGAN2's discriminator, as NVlabs' `Discriminator` builds it.
 
-    fromRGB (1×1 conv) at full resolution, then per resolution r down to 8 a
-    residual block: `(conv3×3 → FIR downsample → conv3×3 + downsample → 1×1
-    conv) / √2`; at 4×4 `MinibatchStdDev` → conv 3×3 → dense → dense(1).
-    Equalised learning rate, leaky ReLU (0.2), no normalisation (R1 needs a
-    per-sample discriminator). StyleGAN (v1) used ProgressiveGAN's
-    (`kgan.networks.ProgressiveDiscriminator` at its final level), which
-    trained v1 better on the digits (see recipes/README.md, `stylegan_digits`).
+    One block per resolution r = size, size/2, ..., 8 (`tmp` =
+    `min(channel_base // r, channel_max)` channels, output the next
+    resolution's): `b{r}_fromrgb` (1×1) at the first block, then `b{r}_conv0`
+    (3×3) and `b{r}_conv1` (3×3, FIR-filtered and strided down by 2), leaky
+    ReLU times √2, clamped at ±`conv_clamp`. `architecture="resnet"` (the
+    papers'): plus `b{r}_skip` (1×1, no bias, downsampling), the sum scaled
+    by √½; `"skip"`: a fromRGB of the FIR-downsampled image at every block and
+    at 4×4; `"orig"`: neither. At 4×4 (`b4_*`): minibatch standard deviation
+    (`mbstd_group_size` samples, `mbstd_num_channels` features; 0 disables
+    it), conv 3×3, dense, and the output: one logit, or with labels
+    (`c_dim > 0`) a `cmap_dim` vector projected on the label's embedding
+    (`mapping`, a `stylegan_mapping` of c alone). No normalisation (R1 needs a
+    per-sample discriminator); float32 throughout.
 
     Args:
-        image_shape: `(size, size, channels)`, size a power of 2 ≥ 8. Default `(32, 32, 1)`.
+        image_shape: `(size, size, channels)`, size a power of 2 ≥ 4. Default `(32, 32, 1)`.
         channel_base: int, default 16384. channel_max: int, default 512.
         mbstd_group_size: int > 0, default 4. The batch size must be a
             multiple of `min(mbstd_group_size, batch)`.
+        mbstd_num_channels: int ≥ 0, default 1.
+        architecture: `"resnet"` (default), `"skip"` or `"orig"`.
+        conv_clamp: float > 0 or None (default; NVlabs' pickles use 256).
+        c_dim: int ≥ 0, default 0: the size of the label vector (one-hot).
+        cmap_dim: int > 0 or None (the channels at 4×4), the label embedding's size.
+        mapping_layers: int > 0, default 8; mapping_lr_multiplier: float > 0,
+            default 0.01: the label mapping's depth and learning-rate multiplier.
+        resample_kernel: FIR taps, default `(1, 3, 3, 1)`.
         name: str, default `"discriminator"`.
 
     Returns:
-        `keras.Model` images `(batch, *image_shape)` → logits `(batch, 1)`.
+        `keras.Model` images `(batch, *image_shape)` (and `c` `(batch, c_dim)`
+        when conditional: inputs `[images, c]`) → logits `(batch, 1)`.
 
     Example:
         >>> d = kgan.networks.stylegan2_discriminator((16, 16, 1), 512, 32)
 
     Reference:
         Karras et al. 2020, "Analyzing and Improving the Image Quality of
-        StyleGAN", Section 4.1 (residual discriminator).
+        StyleGAN", Section 4.1; NVlabs' stylegan2-ada-pytorch
+        `training/networks.py`.
     """
     image_shape = _check_image_shape(image_shape)
     resolution = image_shape[0]
     _check_channels(channel_base, channel_max, resolution)
+    _check_architecture(architecture, ("resnet", "skip", "orig"))
     check_int(mbstd_group_size, "mbstd_group_size")
+    check_int(mbstd_num_channels, "mbstd_num_channels", minimum=0)
+    check_int(c_dim, "c_dim", minimum=0)
+    clamp = None if conv_clamp is None else check_positive(conv_clamp, "conv_clamp")
     images = keras.Input(image_shape, name="images")
-    h = EqualizedConv2D(
-        _channels(resolution, channel_base, channel_max), 1, activation="leaky_relu",
-        name="from_rgb",
-    )(images)
+
+    def conv(filters, kernel_size, tag, down=1, gain=1.0, activation="leaky_relu",
+             use_bias=True, clamped=True):
+        return EqualizedConv2D(
+            filters, kernel_size, gain=1.0, activation=activation, use_bias=use_bias,
+            activation_gain=(HE_GAIN if activation else 1.0) * gain,
+            clamp=clamp * gain if clamped and clamp is not None else None,
+            down=down, resample_kernel=resample_kernel, name=tag,
+        )
+
+    x, image = None, images
     res = resolution
     while res > 4:
-        channels = _channels(res // 2, channel_base, channel_max)
-        skip = Resample2D(down=2, name=f"down_skip_{res}")(h)
-        skip = EqualizedConv2D(channels, 1, use_bias=False, gain=1.0, name=f"skip_{res}")(skip)
-        h = EqualizedConv2D(
-            _channels(res, channel_base, channel_max), 3, activation="leaky_relu",
-            name=f"conv0_{res}",
-        )(h)
-        h = Resample2D(down=2, name=f"down_{res}")(h)
-        h = EqualizedConv2D(channels, 3, activation="leaky_relu", name=f"conv1_{res}")(h)
-        h = keras.layers.Add()([h, skip])
-        h = keras.layers.Rescaling(1.0 / math.sqrt(2.0))(h)
+        tmp, out = _channels(res, channel_base, channel_max), _channels(res // 2, channel_base,
+                                                                          channel_max)
+        if x is None or architecture == "skip":
+            y = conv(tmp, 1, f"b{res}_fromrgb")(image)
+            x = y if x is None else keras.layers.Add(name=f"b{res}_add_rgb")([x, y])
+            if architecture == "skip":
+                image = Resample2D(down=2, kernel=resample_kernel, name=f"b{res}_downsample")(image)
+        if architecture == "resnet":
+            skip = conv(out, 1, f"b{res}_skip", down=2, gain=SQRT_HALF, activation=None,
+                        use_bias=False, clamped=False)(x)
+            x = conv(tmp, 3, f"b{res}_conv0")(x)
+            x = conv(out, 3, f"b{res}_conv1", down=2, gain=SQRT_HALF)(x)
+            x = keras.layers.Add(name=f"b{res}_add")([skip, x])
+        else:
+            x = conv(tmp, 3, f"b{res}_conv0")(x)
+            x = conv(out, 3, f"b{res}_conv1", down=2)(x)
         res //= 2
     channels = _channels(4, channel_base, channel_max)
-    h = MinibatchStdDev(group_size=mbstd_group_size, name="mbstd")(h)
-    h = EqualizedConv2D(channels, 3, activation="leaky_relu", name="conv_4")(h)
-    h = keras.layers.Flatten()(h)
-    h = EqualizedDense(channels, activation="leaky_relu", name="fc")(h)
-    logits = EqualizedDense(1, gain=1.0, name="logits")(h)
-    return keras.Model(images, logits, name=name)
+    if x is None or architecture == "skip":
+        y = conv(channels, 1, "b4_fromrgb", clamped=x is None)(image)
+        x = y if x is None else keras.layers.Add(name="b4_add_rgb")([x, y])
+    if mbstd_num_channels:
+        x = MinibatchStdDev(mbstd_group_size, mbstd_num_channels, name="b4_mbstd")(x)
+    x = conv(channels, 3, "b4_conv")(x)
+    x = keras.layers.Flatten(name="b4_flatten")(x)
+    x = EqualizedDense(channels, gain=1.0, activation="leaky_relu", activation_gain=HE_GAIN,
+                       name="b4_fc")(x)
+    if not c_dim:
+        return keras.Model(images, EqualizedDense(1, gain=1.0, name="b4_out")(x), name=name)
+    cmap_dim = channels if cmap_dim is None else check_int(cmap_dim, "cmap_dim")
+    x = EqualizedDense(cmap_dim, gain=1.0, name="b4_out")(x)
+    c = keras.Input((c_dim,), name="c")
+    mapping = stylegan_mapping(0, cmap_dim, num_layers=mapping_layers,
+                               lr_multiplier=mapping_lr_multiplier, c_dim=c_dim)
+    logits = LabelProjection(name="b4_projection")([x, mapping(c)])
+    return keras.Model([images, c], logits, name=name)

@@ -33,7 +33,7 @@ def _check_built(network, role):
         )
 
 
-def _check_ema(ema_decay, ema_half_life_images):
+def _check_ema(ema_decay, ema_half_life_images, ema_rampup):
     if ema_decay is not None and ema_half_life_images is not None:
         raise ValueError(
             "ema_decay and ema_half_life_images are two ways to set the same decay; give one. "
@@ -43,6 +43,13 @@ def _check_ema(ema_decay, ema_half_life_images):
         check_number_in(ema_decay, "ema_decay", 0, 1, closed="neither")
     if ema_half_life_images is not None:
         check_positive(ema_half_life_images, "ema_half_life_images")
+    if ema_rampup is not None:
+        check_positive(ema_rampup, "ema_rampup")
+        if ema_half_life_images is None:
+            raise ValueError(
+                "ema_rampup must come with ema_half_life_images (it ramps up the half-life). "
+                f"Received: ema_rampup={ema_rampup!r}, ema_half_life_images=None"
+            )
 
 
 def _warn_if_batch_exceeds_data(x, batch_size):
@@ -131,6 +138,13 @@ class AdversarialModel(TrainStep, keras.Model):
             per-step decay is `0.5 ** (batch_size / ema_half_life_images)`,
             computed in the step from the global batch size. Exclusive with
             `ema_decay`.
+        ema_rampup: float > 0 or None, default None. StyleGAN2-ADA's EMA
+            ramp-up (its `auto` and `cifar` configurations use 0.05): the
+            half-life is `min(ema_half_life_images, images_seen · ema_rampup)`,
+            `images_seen = optimizer.iterations × global batch size` (the
+            images of the previous steps), so the EMA copies the generator at
+            step 0 and follows it closely early on. Needs
+            `ema_half_life_images`.
         seed: int or None, default None. Seed of the model's
             `keras.random.SeedGenerator`, the only source of randomness in a step.
     """
@@ -147,6 +161,7 @@ class AdversarialModel(TrainStep, keras.Model):
         d_steps=1,
         ema_decay=None,
         ema_half_life_images=None,
+        ema_rampup=None,
         seed=None,
         **kwargs,
     ):
@@ -154,12 +169,13 @@ class AdversarialModel(TrainStep, keras.Model):
         _check_built(generator, "generator")
         _check_built(discriminator, "discriminator")
         check_int(d_steps, "d_steps")
-        _check_ema(ema_decay, ema_half_life_images)
+        _check_ema(ema_decay, ema_half_life_images, ema_rampup)
         self.generator = generator
         self.discriminator = discriminator
         self.d_steps = d_steps
         self.ema_decay = ema_decay
         self.ema_half_life_images = ema_half_life_images
+        self.ema_rampup = ema_rampup
         enabled = ema_decay is not None or ema_half_life_images is not None
         self.generator_ema = _frozen_copy(generator) if enabled else None
         self.seed = seed
@@ -463,7 +479,12 @@ class AdversarialModel(TrainStep, keras.Model):
         else:
             # The half-life counts the images of the global batch (every replica's).
             images = ops.cast(batch_size * replica_context()[1], "float32")
-            decay = ops.power(0.5, images / self.ema_half_life_images)
+            half_life = self.ema_half_life_images
+            if self.ema_rampup is not None:
+                seen = ops.cast(self.optimizer.iterations, "float32") * images
+                half_life = ops.minimum(half_life, seen * self.ema_rampup)
+            # At step 0 with the ramp-up the half-life is 0: decay 0, a copy.
+            decay = ops.power(0.5, images / ops.maximum(half_life, 1e-8))
         for average, weight in zip(self.generator_ema.weights, self.generator.weights):
             if weight.trainable:
                 average.assign(weight + decay * (average - weight))
@@ -531,6 +552,7 @@ class AdversarialModel(TrainStep, keras.Model):
                 "d_steps": self.d_steps,
                 "ema_decay": self.ema_decay,
                 "ema_half_life_images": self.ema_half_life_images,
+                "ema_rampup": self.ema_rampup,
                 "seed": self.seed,
             }
         )

@@ -113,6 +113,19 @@ def check_pairs(x, y, x_shape, y_shape, model_name, pairs="paired"):
         )
 
 
+def check_labels(labels, num_classes, name="labels"):
+    """Integer class labels in `[0, num_classes)`; returns them as int32 `(num,)`."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        raise ValueError(f"{name} must be integers. Received dtype {labels.dtype}.")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"{name} must be in [0, {num_classes}) (num_classes={num_classes}). "
+            f"Received values from {labels.min()} to {labels.max()}."
+        )
+    return labels.astype("int32").reshape(-1)
+
+
 def refuse_fixed_options(model_name, kwargs, reasons):
     """Refuses the arguments a subclass fixes itself, and removes them from `kwargs`.
 
