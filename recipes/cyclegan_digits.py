@@ -28,6 +28,7 @@ CONFIG = dict(
     base_filters=32,
     num_blocks=4,
     patch_layers=3,
+    patch_padding="same",  # the authors' 1-pixel padding needs 24×24 images for 3 patch layers
     cycle_weight=10.0,
     identity_weight=5.0,
     pool_size=50,
@@ -57,7 +58,7 @@ def build_model(config, channels):
     def discriminator(name):
         return kgan.networks.patchgan_discriminator(
             shape, base_filters=config["base_filters"], num_layers=config["patch_layers"],
-            normalization="instance", name=name)
+            normalization="instance", padding=config["patch_padding"], name=name)
 
     model = kgan.models.CycleGAN(
         generator("generator_ab"), generator("generator_ba"), discriminator("discriminator_a"),

@@ -54,6 +54,7 @@ CONFIG = dict(
     base_filters=64,
     num_blocks=9,
     patch_layers=3,  # 70×70 receptive field
+    patch_padding="authors",  # zero-pad 1 pixel per convolution: 30×30 logits for 256×256
     cycle_weight=10.0,
     identity_weight=5.0,
     pool_size=50,

@@ -93,7 +93,8 @@ def build_model(config, image_shape, num_attributes):
     generator = kgan.networks.resnet_generator(
         image_shape, base_filters=config["base_filters"], num_blocks=config["num_blocks"],
         num_downsamples=config["num_downsamples"], normalization=config["normalization"],
-        condition_dim=num_attributes, padding="zero")
+        condition_dim=num_attributes, padding="zero", sampling_kernel_size=4,
+        instance_affine=True)
     critic = kgan.networks.stargan_discriminator(
         image_shape, num_attributes, base_filters=config["base_filters"],
         num_layers=config["critic_layers"])

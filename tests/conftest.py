@@ -84,3 +84,11 @@ def serve_exports(cases_path):
     )
     assert run.returncode == 0, run.stderr[-3000:]
     return run.stdout
+
+
+def relative_difference(actual, expected):
+    """max |actual − expected| / std(expected), in float64: how the equivalence tests against
+    authors' code measure a difference (tensors or arrays)."""
+    expected = np.asarray(keras.ops.convert_to_numpy(expected), dtype="float64")
+    actual = np.asarray(keras.ops.convert_to_numpy(actual), dtype="float64")
+    return float(np.max(np.abs(actual - expected)) / expected.std())

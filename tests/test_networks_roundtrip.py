@@ -27,6 +27,8 @@ CASES = {
     "mlp_generator": lambda: N.mlp_generator(4, 2, width=8, depth=1),
     "patchgan_discriminator": lambda: N.patchgan_discriminator((16, 16, 2), base_filters=4,
                                                                num_layers=2),
+    "pixel_discriminator": lambda: N.pixel_discriminator((8, 8, 2), base_filters=4,
+                                                         normalization="instance"),
     "resnet_generator": lambda: N.resnet_generator((16, 16, 1), base_filters=4, num_blocks=1,
                                                    num_downsamples=1),
     "semi_supervised_discriminator": lambda: N.semi_supervised_discriminator(
@@ -43,6 +45,10 @@ CASES = {
                                                  base_filters=4, depth=2),
     "biggan_generator": lambda: N.biggan_generator(8, CLASSES, (8, 8, 1), channels=(8, 8),
                                                    shared_dim=4, attention_resolution=8),
+    "biggan_deep_generator": lambda: N.biggan_deep_generator(
+        layers=[(False, 16, 8), (True, 8, 4), (False, 4, 2), (True, 2, 1)], z_dim=8, channel_width=4,
+        num_classes=CLASSES,
+        attention_layer_position=1, num_sets=3),
     "biggan_discriminator": lambda: N.biggan_discriminator((8, 8, 1), CLASSES, channels=(8, 8),
                                                            attention_resolution=4),
     "stylegan_mapping": lambda: N.stylegan_mapping(4, 4, num_layers=2),
@@ -68,7 +74,10 @@ VARIANTS = {
         N.stylegan2_synthesis(4, (8, 8, 1), 64, 8)),
 }
 # Builders left out, with the reason.
-EXCLUDED = {"vgg19_content_network": "needs VGG19 ImageNet weights, which are not shipped"}
+EXCLUDED = {
+    "vgg19_content_network": "needs VGG19 ImageNet weights, which are not shipped",
+    "biggan_deep_statistics_weights": "not a builder: the BigGAN-deep network's third input",
+}
 
 
 # Subclassed networks have no symbolic inputs: their input shapes (no batch axis).

@@ -17,15 +17,11 @@ import pytest
 import kgan
 from kgan.pretrained import nvlabs_stylegan2
 
+from .conftest import relative_difference
+
 FIXTURES = Path(__file__).parent / "fixtures" / "nvlabs_stylegan2"
 CONFIGS = ("rgb32", "grey64_cond")
 TOLERANCE = 1e-4
-
-
-def relative_difference(actual, expected):
-    """max |actual − expected| / std(expected)."""
-    expected = np.asarray(expected, dtype="float64")
-    return float(np.max(np.abs(np.asarray(actual, dtype="float64") - expected)) / expected.std())
 
 
 def nhwc(images):

@@ -10,15 +10,16 @@ EXPECTED = {
                      "track_points"],
     "kgan.models": ["BiGAN", "BigGAN", "SemiSupervisedGAN", "CGAN", "CycleGAN", "DCGAN", "GAN", "GANimation", "Pix2Pix", "ProgressiveGAN", "R3GAN", "SRGAN", "StarGAN", "StyleGAN", "StyleGAN2", "WGAN", "WGANGP", "Zi2Zi"],
     "kgan.networks": ["bigan_discriminator", "bigan_encoder", "biggan_discriminator",
-                      "biggan_generator", "semi_supervised_discriminator",
+                      "biggan_generator", "biggan_deep_generator", "biggan_deep_statistics_weights",
+                      "semi_supervised_discriminator",
                       "conditional_discriminator", "conditional_generator", "dcgan_discriminator",
                       "dcgan_generator", "ganimation_generator", "mlp_discriminator", "mlp_generator",
-                      "patchgan_discriminator", "ProgressiveDiscriminator", "ProgressiveGenerator",
+                      "patchgan_discriminator", "pixel_discriminator", "ProgressiveDiscriminator", "ProgressiveGenerator",
                       "resnet_generator", "srgan_discriminator",
                       "srgan_generator", "stargan_discriminator", "stylegan2_discriminator", "stylegan2_synthesis",
                       "stylegan_generator", "stylegan_mapping", "stylegan_synthesis", "unet_generator", "vgg19_content_network",
                       "zi2zi_generator"],
-    "kgan.layers": ["ConcatenateLabels", "ConditionalBatchNormalization", "SelfAttention", "EqualizedConv2D", "EqualizedDense", "PixelNormalization",
+    "kgan.layers": ["ConcatenateLabels", "ConditionalBatchNormalization", "InterpolatedBatchNormalization", "SelfAttention", "EqualizedConv2D", "EqualizedDense", "PixelNormalization",
                     "AdaptiveInstanceNormalization", "ConstantInput", "ModulatedConv2D",
                     "NoiseInjection", "Resample2D",
                     "MinibatchDiscrimination", "MinibatchStdDev",
@@ -52,7 +53,7 @@ EXPECTED = {
                     "interpolate", "l1_loss", "orthogonal_penalty", "masked_classification_loss", "r1_penalty",
                     "path_length_penalty", "path_lengths", "r2_penalty", "total_variation_loss"],
     "kgan.training": ["AdversarialModel", "AdversarialOptimizer"],
-    "kgan.pretrained": ["NVlabsNetwork", "load_nvlabs_stylegan2", "read_nvlabs_pickle"],
+    "kgan.pretrained": ["BigGANDeep", "load_biggan_deep", "NVlabsNetwork", "load_junyanz_discriminator", "load_junyanz_generator", "load_nvlabs_stylegan2", "read_nvlabs_pickle"],
 }
 
 

@@ -13,15 +13,40 @@ from kgan.networks.resnet_generator import ReflectionPadding2D
 def test_unet_generator_shapes_and_skips():
     g = kgan.networks.unet_generator((16, 16, 1), output_channels=3, base_filters=8, max_filters=8)
     assert tuple(g.output_shape) == (None, 16, 16, 3)
-    # depth 4 (16 → 1): 3 concatenations (skips) and dropout on the 3 innermost decoder layers
+    # depth 4 (16 → 1): 3 concatenations (skips); dropout, as in the authors' code, only after
+    # the decoder's 8·base_filters layers below the innermost one: depth − 5 of them, none here
     kinds = [type(layer).__name__ for layer in g.layers]
-    assert kinds.count("Concatenate") == 3 and kinds.count("Dropout") == 3
+    assert kinds.count("Concatenate") == 3 and kinds.count("Dropout") == 0
+    g = kgan.networks.unet_generator((128, 128, 1), base_filters=2)  # the authors' unet_128
+    assert [type(layer).__name__ for layer in g.layers].count("Dropout") == 2
 
 
-def test_patchgan_receptive_field_sizes():
-    for num_layers, size in ((1, 16), (2, 8), (3, 4)):
+def test_patchgan_output_sizes():
+    # The authors' 1-pixel padding: the two stride-1 convolutions shrink the map by 1 each.
+    for num_layers, size in ((1, 14), (2, 6), (3, 2)):
         d = kgan.networks.patchgan_discriminator((32, 32, 2), base_filters=8, num_layers=num_layers)
         assert tuple(d.output_shape) == (None, size, size, 1)
+        d = kgan.networks.patchgan_discriminator((32, 32, 2), base_filters=8, num_layers=num_layers,
+                                                 padding="same")
+        assert tuple(d.output_shape) == (None, 32 // 2**num_layers, 32 // 2**num_layers, 1)
+
+
+@pytest.mark.parametrize("normalization, biases", [("batch", 2), ("instance", 5), (None, 2)])
+def test_patchgan_weights_follow_the_authors(normalization, biases):
+    # Biases only where instance norm follows (and on the first and last convolutions);
+    # instance norm has no scale or offset; batch norm has both.
+    d = kgan.networks.patchgan_discriminator((32, 32, 2), base_filters=4, num_layers=3,
+                                             normalization=normalization)
+    names = [w.path.split("/")[-1] for w in d.trainable_weights]
+    assert names.count("bias") == biases and names.count("kernel") == 5
+    assert names.count("gamma") == (3 if normalization == "batch" else 0)
+    affine = kgan.networks.patchgan_discriminator((32, 32, 2), base_filters=4, num_layers=3,
+                                                  normalization="instance", instance_affine=True)
+    assert len(affine.trainable_weights) == 5 + 5 + 2 * 3  # kernels, biases, scales and offsets
+    p = kgan.networks.pixel_discriminator((4, 4, 2), base_filters=4, normalization=normalization)
+    assert [tuple(w.shape) for w in p.trainable_weights if w.path.endswith("kernel")] == [
+        (1, 1, 2, 4), (1, 1, 4, 8), (1, 1, 8, 1)]
+    assert tuple(p.output_shape) == (None, 4, 4, 1)
 
 
 def test_resnet_generator_with_condition():
@@ -87,6 +112,11 @@ def test_instance_normalization_is_group_normalization_per_channel():
         (lambda: kgan.networks.unet_generator((16, 16, 1), dropout=1.0), "dropout"),
         (lambda: kgan.networks.unet_generator((16, 16)), "image_shape"),
         (lambda: kgan.networks.patchgan_discriminator((20, 20, 2), num_layers=3), "num_layers"),
+        (lambda: kgan.networks.patchgan_discriminator((20, 20, 2), num_layers=3, padding="same"),
+         "num_layers"),
+        (lambda: kgan.networks.patchgan_discriminator((16, 16, 2), padding="valid"), "padding"),
+        (lambda: kgan.networks.pixel_discriminator((16, 16, 2), normalization="x"),
+         "normalization"),
         (lambda: kgan.networks.patchgan_discriminator((16, 16, 2), normalization="x"),
          "normalization"),
         (lambda: kgan.networks.resnet_generator((18, 18, 1), num_downsamples=2), "num_downsamples"),

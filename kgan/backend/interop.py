@@ -4,6 +4,7 @@ its framework lazily, inside the function, so neither is imported unless it is u
 """
 
 import io
+import pickle
 
 
 def tf_data_pipeline(x, y, batch_size, shuffle, seed):
@@ -26,9 +27,19 @@ def read_torch_state_dict(path):
 
     Raises:
         ImportError: when torch is not installed.
+        ValueError: when torch cannot read the file without running code, or it
+            holds something other than a dict of tensors.
     """
     torch = _import_torch(f"Reading {path} (a PyTorch state dict)")
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, KeyError, EOFError) as error:
+        # torch's errors for files it cannot read (a pickled module, other bytes)
+        raise ValueError(f"{path} is not a file torch.load(weights_only=True) reads: "
+                         f"{type(error).__name__}: {str(error)[:200]}") from error
+    if not isinstance(state, dict) or not all(isinstance(t, torch.Tensor) for t in state.values()):
+        raise ValueError(f"A PyTorch state dict must map names to tensors. Received: "
+                         f"{type(state).__name__} from {path}")
     return {name: tensor.detach().float().numpy() for name, tensor in state.items()}
 
 

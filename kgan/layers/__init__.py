@@ -4,6 +4,7 @@ from kgan.layers.attention import SelfAttention
 from kgan.layers.conditional_batch_norm import ConditionalBatchNormalization
 from kgan.layers.conditioning import ConcatenateLabels, ProjectionHead
 from kgan.layers.equalized import EqualizedConv2D, EqualizedDense, PixelNormalization
+from kgan.layers.interpolated_batch_norm import InterpolatedBatchNormalization
 from kgan.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
 from kgan.layers.pixel_shuffle import PixelShuffle
 from kgan.layers.resample import Resample2D
@@ -22,6 +23,7 @@ __all__ = [
     "ConstantInput",
     "EqualizedConv2D",
     "EqualizedDense",
+    "InterpolatedBatchNormalization",
     "MinibatchDiscrimination",
     "MinibatchStdDev",
     "ModulatedConv2D",

@@ -29,6 +29,8 @@ class SelfAttention(keras.layers.Layer):
             and D).
         kernel_initializer: initializer of the convolutions, default
             `"orthogonal"` (BigGAN's).
+        keep_v: bool, default False. Passed to the spectral normalisations
+            (`kgan.layers.SpectralNormalization`): also store v, as torch does.
 
     Input shape: `(batch, H, W, C)` with H and W even and C a multiple of 8.
     Output shape: the same.
@@ -44,17 +46,21 @@ class SelfAttention(keras.layers.Layer):
         GAN Training for High Fidelity Natural Image Synthesis" (BigGAN).
     """
 
-    def __init__(self, spectral_normalization=True, kernel_initializer="orthogonal", **kwargs):
+    def __init__(self, spectral_normalization=True, kernel_initializer="orthogonal", keep_v=False,
+                 **kwargs):
         super().__init__(**kwargs)
         check_bool(spectral_normalization, "spectral_normalization")
         self.spectral_normalization = spectral_normalization
+        self.keep_v = check_bool(keep_v, "keep_v")
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
 
     def _conv(self, filters, name):
         conv = keras.layers.Conv2D(
             filters, 1, use_bias=False, kernel_initializer=self.kernel_initializer, name=name
         )
-        return SpectralNormalization(conv, name=name + "_sn") if self.spectral_normalization else conv
+        if not self.spectral_normalization:
+            return conv
+        return SpectralNormalization(conv, keep_v=self.keep_v, name=name + "_sn")
 
     def build(self, input_shape):
         if len(input_shape) != 4:
@@ -109,4 +115,5 @@ class SelfAttention(keras.layers.Layer):
             **super().get_config(),
             "spectral_normalization": self.spectral_normalization,
             "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+            "keep_v": self.keep_v,
         }

@@ -21,11 +21,16 @@ def check_normalization(normalization):
         )
 
 
-def normalization_layer(normalization):
-    """A fresh normalisation layer: `"batch"`, `"instance"` or `None` (identity)."""
+def normalization_layer(normalization, instance_affine=True):
+    """A fresh normalisation layer: `"batch"`, `"instance"` or `None` (identity).
+
+    `instance_affine=False` gives instance normalisation without the learned scale
+    and offset, as the pix2pix/CycleGAN authors' code builds it.
+    """
     check_normalization(normalization)
     if normalization == "batch":
         return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5)
     if normalization == "instance":
-        return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5)
+        return keras.layers.GroupNormalization(
+            groups=-1, epsilon=1e-5, center=instance_affine, scale=instance_affine)
     return keras.layers.Identity()

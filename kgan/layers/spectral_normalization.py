@@ -1,9 +1,11 @@
 """Spectral normalisation as a reparameterisation of a layer's kernel."""
 
+import math
+
 import keras
 from keras import ops
 
-from kgan.utils.validation import check_int
+from kgan.utils.validation import check_bool, check_int
 
 
 def _normalize(x):
@@ -54,6 +56,11 @@ class SpectralNormalization(keras.layers.Wrapper):
         layer: a `keras.layers.Layer` with a `kernel` (Dense, Conv2D, ...) whose
             call has no other state updates.
         power_iterations: int > 0, default 1.
+        keep_v: bool, default False. Also store v `(1, rows of W)` as
+            `torch.nn.utils.spectral_norm` does: training calls store the last
+            v beside u, and inference uses σ = vᵀ W u with both stored vectors
+            (torch's eval mode) instead of recomputing v from u. Files written
+            by torch hold such a (u, v) pair.
 
     Example:
         >>> dense = kgan.layers.SpectralNormalization(keras.layers.Dense(8))
@@ -65,9 +72,10 @@ class SpectralNormalization(keras.layers.Wrapper):
         Networks".
     """
 
-    def __init__(self, layer, power_iterations=1, **kwargs):
+    def __init__(self, layer, power_iterations=1, keep_v=False, **kwargs):
         super().__init__(layer, **kwargs)
         self.power_iterations = check_int(power_iterations, "power_iterations")
+        self.keep_v = check_bool(keep_v, "keep_v")
 
     def build(self, input_shape):
         super().build(input_shape)
@@ -82,6 +90,13 @@ class SpectralNormalization(keras.layers.Wrapper):
             trainable=False,
             name="vector_u",
         )
+        if self.keep_v:
+            self.vector_v = self.add_weight(
+                shape=(1, math.prod(self.layer.kernel.shape[:-1])),
+                initializer=keras.initializers.RandomNormal(stddev=1.0),
+                trainable=False,
+                name="vector_v",
+            )
 
     def normalized_kernel(self, training=False):
         """W/σ(W); with `training`, also advances and stores u."""
@@ -94,6 +109,10 @@ class SpectralNormalization(keras.layers.Wrapper):
                 u = _normalize(ops.matmul(v, w))
             u = ops.stop_gradient(u)
             self.vector_u.assign(u)
+            if self.keep_v:
+                self.vector_v.assign(ops.stop_gradient(v))
+        elif self.keep_v:
+            v = self.vector_v.value
         else:
             v = _normalize(ops.matmul(u, ops.transpose(w)))
         v = ops.stop_gradient(v)
@@ -108,4 +127,5 @@ class SpectralNormalization(keras.layers.Wrapper):
         return self.layer.compute_output_shape(input_shape)
 
     def get_config(self):
-        return {**super().get_config(), "power_iterations": self.power_iterations}
+        return {**super().get_config(), "power_iterations": self.power_iterations,
+                "keep_v": self.keep_v}

@@ -28,7 +28,8 @@ class StarGAN(ConditionalTranslationGAN):
     Args:
         generator: built `keras.Model`, `[images (batch, H, W, C), attributes
             (batch, K)]` → images, in [-1, 1], e.g.
-            `kgan.networks.resnet_generator(..., condition_dim=K, padding="zero")`.
+            `kgan.networks.resnet_generator(..., condition_dim=K, padding="zero",
+            sampling_kernel_size=4, instance_affine=True)` (StarGAN's own layout).
         discriminator: built `keras.Model`, images → `[patch logits, attribute
             logits (batch, K)]`, e.g. `kgan.networks.stargan_discriminator`; no BatchNorm.
         domain_weight: float ≥ 0, default 1 (λ_cls).

@@ -2,11 +2,16 @@
 
 from kgan.networks.bigan import bigan_discriminator, bigan_encoder
 from kgan.networks.biggan import biggan_discriminator, biggan_generator
+from kgan.networks.biggan_deep import biggan_deep_generator, biggan_deep_statistics_weights
 from kgan.networks.conditional import conditional_discriminator, conditional_generator
 from kgan.networks.dcgan import dcgan_discriminator, dcgan_generator
 from kgan.networks.ganimation import ganimation_generator
 from kgan.networks.mlp import mlp_discriminator, mlp_generator
-from kgan.networks.patchgan import patchgan_discriminator, stargan_discriminator
+from kgan.networks.patchgan import (
+    patchgan_discriminator,
+    pixel_discriminator,
+    stargan_discriminator,
+)
 from kgan.networks.progressive import ProgressiveDiscriminator, ProgressiveGenerator
 from kgan.networks.resnet_generator import resnet_generator
 from kgan.networks.semi_supervised import semi_supervised_discriminator
@@ -26,6 +31,8 @@ __all__ = [
     "bigan_encoder",
     "biggan_discriminator",
     "biggan_generator",
+    "biggan_deep_generator",
+    "biggan_deep_statistics_weights",
     "semi_supervised_discriminator",
     "conditional_discriminator",
     "conditional_generator",
@@ -35,6 +42,7 @@ __all__ = [
     "mlp_discriminator",
     "mlp_generator",
     "patchgan_discriminator",
+    "pixel_discriminator",
     "ProgressiveDiscriminator",
     "ProgressiveGenerator",
     "resnet_generator",

@@ -71,7 +71,8 @@ def ganimation_generator(
     )
     check_normalization(normalization)
     inputs, h = conditioned_inputs(image_shape, condition_dim)
-    h = resnet_trunk(h, base_filters, num_blocks, num_downsamples, normalization, padding="zero")
+    h = resnet_trunk(h, base_filters, num_blocks, num_downsamples, normalization, padding="zero",
+                     sampling_kernel_size=4, instance_affine=True)
     colour = keras.layers.Conv2D(channels, 7, padding="same", activation="tanh",
                                  kernel_initializer=init(), name="colour")(h)
     attention = keras.layers.Conv2D(1, 7, padding="same", activation="sigmoid",

@@ -5,7 +5,7 @@ from keras import ops
 
 from kgan.layers.normalization import check_normalization, normalization_layer
 from kgan.networks.unet import init
-from kgan.utils.validation import check_image_shape, check_int
+from kgan.utils.validation import check_image_shape, check_int, check_number_in
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -59,6 +59,9 @@ class ReflectionPadding2D(keras.layers.Layer):
 PADDINGS = ("reflect", "zero")
 
 
+SAMPLING_KERNEL_SIZES = (3, 4)
+
+
 def padded_conv(h, filters, kernel_size, padding, **kwargs):
     """A stride-1 Conv2D that keeps the size, padding `(kernel_size − 1) / 2`
     pixels by reflection (`"reflect"`) or with zeros (`"zero"`)."""
@@ -70,44 +73,78 @@ def padded_conv(h, filters, kernel_size, padding, **kwargs):
     )(h)
 
 
-def _residual_block(h, filters, normalization, padding):
+def downsampling_conv(h, filters, kernel_size, use_bias):
+    """Conv(kernel_size, stride 2) on the input zero-padded by 1 pixel on every side
+    (PyTorch's `padding=1`): `(batch, H, W, C)` → `(batch, H/2, W/2, filters)` for even H, W."""
+    h = keras.layers.ZeroPadding2D(1)(h)
+    return keras.layers.Conv2D(filters, kernel_size, strides=2, use_bias=use_bias,
+                               kernel_initializer=init())(h)
+
+
+def upsampling_conv(h, filters, kernel_size, use_bias):
+    """Transposed Conv(kernel_size, stride 2) as PyTorch's `ConvTranspose2d(padding=1,
+    output_padding=kernel_size − 3)`: the full output cropped by 1 pixel at the start and
+    `kernel_size − 3` at the end, `(batch, H, W, C)` → `(batch, 2H, 2W, filters)`."""
+    h = keras.layers.Conv2DTranspose(filters, kernel_size, strides=2, use_bias=use_bias,
+                                     kernel_initializer=init())(h)
+    end = kernel_size - 3
+    return keras.layers.Cropping2D(((1, end), (1, end)))(h)
+
+
+def _residual_block(h, filters, norm, padding, dropout, use_bias):
     skip = h
-    h = padded_conv(h, filters, 3, padding)
-    h = keras.layers.ReLU()(normalization_layer(normalization)(h))
-    h = padded_conv(h, filters, 3, padding)
-    h = normalization_layer(normalization)(h)
+    h = padded_conv(h, filters, 3, padding, use_bias=use_bias)
+    h = keras.layers.ReLU()(norm()(h))
+    if dropout:
+        h = keras.layers.Dropout(dropout)(h)
+    h = padded_conv(h, filters, 3, padding, use_bias=use_bias)
+    h = norm()(h)
     return keras.layers.Add()([skip, h])
 
 
 def resnet_trunk(inputs, base_filters, num_blocks, num_downsamples, normalization,
-                 padding="reflect"):
-    """Conv(7) norm ReLU, [Conv(4, 2) norm ReLU]×num_downsamples, residual blocks,
-    [ConvT(4, 2) norm ReLU]×num_downsamples: the features before the output layer.
-    The stride-1 convolutions pad by `padding` ("reflect" or "zero"); the
-    strided ones with zeros."""
-    h = padded_conv(inputs, base_filters, 7, padding)
-    h = keras.layers.ReLU()(normalization_layer(normalization)(h))
+                 padding="reflect", sampling_kernel_size=3, instance_affine=False, dropout=0.0):
+    """Conv(7) norm ReLU, [Conv(k, 2) norm ReLU]×num_downsamples, residual blocks
+    (Conv(3) norm ReLU [Dropout] Conv(3) norm, plus the input), [ConvT(k, 2) norm
+    ReLU]×num_downsamples: the features before the output layer.
+
+    The stride-1 convolutions pad by `padding` ("reflect" or "zero"); the strided
+    ones with 1 pixel of zeros, as PyTorch's `padding=1`. The convolutions carry a
+    bias only with instance normalisation (a batch norm's offset makes one
+    redundant; with `normalization=None` they have none either), as in the
+    pix2pix/CycleGAN authors' code. `k` is `sampling_kernel_size` (3: CycleGAN;
+    4: StarGAN); `instance_affine` adds a learned scale and offset to instance
+    normalisation (StarGAN, GANimation) that the CycleGAN authors' lacks.
+    """
+    use_bias = normalization == "instance"
+
+    def norm():
+        return normalization_layer(normalization, instance_affine=instance_affine)
+
+    h = padded_conv(inputs, base_filters, 7, padding, use_bias=use_bias)
+    h = keras.layers.ReLU()(norm()(h))
     filters = base_filters
     for _ in range(num_downsamples):
         filters *= 2
-        h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=init())(h)
-        h = keras.layers.ReLU()(normalization_layer(normalization)(h))
+        h = downsampling_conv(h, filters, sampling_kernel_size, use_bias)
+        h = keras.layers.ReLU()(norm()(h))
     for _ in range(num_blocks):
-        h = _residual_block(h, filters, normalization, padding)
+        h = _residual_block(h, filters, norm, padding, dropout, use_bias)
     for _ in range(num_downsamples):
         filters //= 2
-        h = keras.layers.Conv2DTranspose(
-            filters, 4, strides=2, padding="same", kernel_initializer=init()
-        )(h)
-        h = keras.layers.ReLU()(normalization_layer(normalization)(h))
+        h = upsampling_conv(h, filters, sampling_kernel_size, use_bias)
+        h = keras.layers.ReLU()(norm()(h))
     return h
 
 
 def check_resnet_arguments(image_shape, base_filters, num_blocks, num_downsamples, condition_dim,
-                           padding):
+                           padding, sampling_kernel_size=3):
     height, width, channels = check_image_shape(image_shape)
     if padding not in PADDINGS:
         raise ValueError(f"padding must be one of {PADDINGS}. Received: padding={padding!r}")
+    if sampling_kernel_size not in SAMPLING_KERNEL_SIZES:
+        raise ValueError(f"sampling_kernel_size must be one of {SAMPLING_KERNEL_SIZES}. "
+                         f"Received: sampling_kernel_size={sampling_kernel_size!r}")
     check_int(base_filters, "base_filters")
     check_int(num_blocks, "num_blocks", minimum=0)
     check_int(num_downsamples, "num_downsamples", minimum=0)
@@ -138,13 +175,24 @@ def resnet_generator(
     normalization="instance",
     condition_dim=0,
     padding="reflect",
+    dropout=0.0,
+    sampling_kernel_size=3,
+    instance_affine=False,
     name="resnet_generator",
 ):
     """ResNet generator: Conv(7) → downsampling → residual blocks → upsampling → Conv(7) tanh.
 
+    With the defaults this is the pix2pix/CycleGAN authors' `ResnetGenerator`
+    (`netG="resnet_9blocks"`; `num_blocks=6` for `"resnet_6blocks"`): reflection
+    padding, Conv(3, 2) downsampling and ConvT(3, 2) upsampling padded as
+    PyTorch's `padding=1, output_padding=1`, instance normalisation without scale
+    and offset, convolutions with a bias only under instance normalisation (the
+    output convolution always has one), and `dropout` (the authors' `use_dropout`
+    is 0.5) after the first ReLU of each residual block.
+
     The stride-1 convolutions (7×7 and the residual blocks' 3×3) pad their
     input by reflection, as CycleGAN does, or with zeros, as StarGAN and
-    GANimation do (`padding`); the strided ones always pad with zeros.
+    GANimation do (`padding`); the strided ones always pad 1 pixel of zeros.
 
     Args:
         image_shape: `(height, width, channels)`, height and width divisible by
@@ -162,6 +210,11 @@ def resnet_generator(
             normalisation statistics they shift (reflection padding would make
             it a per-channel constant that the first normalisation removes).
         padding: `"reflect"` (default, CycleGAN) or `"zero"` (StarGAN).
+        dropout: float in [0, 1), default 0 (no dropout layers).
+        sampling_kernel_size: 3 (default, CycleGAN) or 4 (StarGAN), the kernel of
+            the strided and transposed convolutions.
+        instance_affine: bool, default False (CycleGAN); True gives instance
+            normalisation a learned scale and offset (StarGAN).
         name: str.
 
     Returns:
@@ -178,9 +231,11 @@ def resnet_generator(
         Adversarial Networks" (CycleGAN); Choi et al. 2018 (StarGAN).
     """
     channels = check_resnet_arguments(
-        image_shape, base_filters, num_blocks, num_downsamples, condition_dim, padding
+        image_shape, base_filters, num_blocks, num_downsamples, condition_dim, padding,
+        sampling_kernel_size,
     )
     check_normalization(normalization)
+    check_number_in(dropout, "dropout", 0, 1, closed="left")
     if condition_dim and padding == "reflect" and normalization == "instance":
         # The tiled condition is constant over each image: after a reflection-padded
         # convolution it is a per-channel constant, which instance normalisation subtracts.
@@ -194,6 +249,7 @@ def resnet_generator(
     output_channels = channels if output_channels is None else output_channels
     check_int(output_channels, "output_channels")
     inputs, h = conditioned_inputs(image_shape, condition_dim)
-    h = resnet_trunk(h, base_filters, num_blocks, num_downsamples, normalization, padding)
+    h = resnet_trunk(h, base_filters, num_blocks, num_downsamples, normalization, padding,
+                     sampling_kernel_size, instance_affine, dropout)
     outputs = padded_conv(h, output_channels, 7, padding, activation="tanh")
     return keras.Model(inputs, outputs, name=name)

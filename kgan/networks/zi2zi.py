@@ -37,7 +37,9 @@ def zi2zi_generator(
         base_filters: int, default 64; doubled per level up to `max_filters`.
         max_filters: int, default 512.
         depth: int ≥ 2 or None (default: down to 1×1).
-        dropout: float in [0, 1), default 0.5, on the three innermost decoder layers.
+        dropout: float in [0, 1), default 0.5, after the decoder layers with
+            `8 · base_filters` filters below the innermost one (`depth − 5` of them),
+            as `kgan.networks.unet_generator`.
         normalization: `"batch"` (default), `"instance"` or None.
         name: str.
 
