@@ -93,8 +93,6 @@ def _generate(model, num, seed, labels, psi=None):
     if psi is not None:
         kwargs["psi"] = psi
     if labels is not None:
-        if "num_samples" in inspect.signature(model.generate).parameters:  # StyleGAN's
-            kwargs["num_samples"] = len(labels)
         return model.generate(labels=labels, **kwargs)
     return model.generate(num, **kwargs)
 

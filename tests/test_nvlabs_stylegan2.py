@@ -62,14 +62,8 @@ def test_generate_equals_nvlabs_g_ema(loaded, key, kwargs):
 def test_generator_is_g_and_generator_ema_is_g_ema(loaded):
     _, model, reference, _ = loaded
     inputs = reference["z"] if not reference["c"].shape[1] else [reference["z"], reference["c"]]
-    layers = kgan.models.stylegan._noise_layers(model.generator)
-    for layer in layers:
-        layer.noise_mode = "const"
-    try:
+    with kgan.models.stylegan._NoiseMode(model.generator, "const"):
         images = keras.ops.convert_to_numpy(model.generator(inputs))
-    finally:
-        for layer in layers:
-            layer.noise_mode = "random"
     assert relative_difference(images, nhwc(reference["g_images_psi1"])) <= TOLERANCE
     # G and G_ema differ in the file, so this would fail if the two were swapped.
     assert relative_difference(images, nhwc(reference["images_psi1"])) > 100 * TOLERANCE
@@ -165,10 +159,8 @@ def test_r1_and_path_length_equal_nvlabs_stylegan2loss(name):
     r1 = float(np.mean(reference["r1_penalty"]))
     assert abs(scalar(d_logs["r1"]) - r1) <= TOLERANCE * r1
     assert abs(scalar(d_loss) - reference["r1_gamma"] / 2 * r1) <= TOLERANCE * r1 * reference["r1_gamma"]
-    layers = kgan.models.stylegan._noise_layers(model.generator)
-    for layer in layers:
-        layer.noise_mode = "const"
-    g_loss, g_logs = model.generator_regularizer(batch, noise)
+    with kgan.models.stylegan._NoiseMode(model.generator, "const"):
+        g_loss, g_logs = model.generator_regularizer(batch, noise)
     penalty = float(np.mean(reference["pl_penalty"]))
     assert abs(scalar(g_logs["pl"]) - penalty) <= TOLERANCE * penalty
     assert abs(scalar(g_loss) - 2.0 * penalty) <= 2 * TOLERANCE * penalty

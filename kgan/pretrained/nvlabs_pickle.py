@@ -12,8 +12,6 @@ import dataclasses
 import os
 import pickle
 
-# Keras before kgan.backend: Keras' first import loads kgan's subpackages, which need kgan.backend whole.
-import keras  # noqa: F401
 import numpy as np
 
 from kgan.backend.interop import read_torch_storage_bytes
