@@ -7,8 +7,12 @@
     kgan export runs/dcgan_digits/model.keras exported/dcgan/1 [--overwrite]
 
 `sample`, `evaluate` and `export` also take an NVlabs stylegan2-ada-pytorch network
-pickle (`MODEL.pkl`, read by `kgan.pretrained.load_nvlabs_stylegan2`) in place of a
-`.keras` file. Also `python -m kgan.cli ...`. Every command takes `--backend`
+pickle (`MODEL.pkl`, read by `kgan.pretrained.load_nvlabs_stylegan2`) or a
+pytorch-pretrained-biggan BigGAN-deep folder (`config.json` + `pytorch_model.bin`,
+`kgan.pretrained.load_biggan_deep`; `--psi` is its truncation) in place of a `.keras`
+file; `export` also takes a pix2pix/CycleGAN generator `.pth` of
+junyanz/pytorch-CycleGAN-and-pix2pix with the authors' options (`--netG`, `--norm`,
+`--no_dropout`, `--input_nc`, `--output_nc`, `--ngf`). Also `python -m kgan.cli ...`. Every command takes `--backend`
 (tensorflow, jax or torch; default: `KERAS_BACKEND` or Keras' configured one).
 Keras fixes its backend when it is first imported, so a `--backend` other than
 the current one re-runs the command in a fresh interpreter with
@@ -29,6 +33,8 @@ from kgan.utils.native_logs import quiet_native_logs
 
 BACKENDS = ("tensorflow", "jax", "torch")
 DEFAULT_RECIPE = "dcgan_digits"  # the README's demo
+MODEL_HELP = ("a .keras file saved by a kgan model, an NVlabs stylegan2-ada-pytorch network "
+              "pickle (.pkl) or a BigGAN-deep folder (config.json + pytorch_model.bin)")
 
 
 def _current_backend():
@@ -37,16 +43,38 @@ def _current_backend():
     return keras.backend.backend()
 
 
-def _load_model(args):
-    """The model at `args.model`: a `.keras` file, or an NVlabs stylegan2-ada-pytorch
-    `.pkl` (`kgan.pretrained.load_nvlabs_stylegan2`)."""
-    if args.model.endswith(".pkl"):
-        from kgan.pretrained import load_nvlabs_stylegan2
+def _load_pretrained(args):
+    """An authors' file at `args.model` as a kgan model, or None for a `.keras` file."""
+    import kgan.pretrained
 
-        try:
-            return load_nvlabs_stylegan2(args.model)
-        except (FileNotFoundError, ValueError, ImportError) as error:
-            args.parser.error(str(error))
+    if args.model.endswith(".pkl"):
+        return kgan.pretrained.load_nvlabs_stylegan2(args.model)
+    if any(os.path.isfile(os.path.join(args.model, name))
+           for name in ("config.json", "pytorch_model.bin")):
+        return kgan.pretrained.load_biggan_deep(args.model)
+    if args.model.endswith(".pth"):
+        if not hasattr(args, "netG"):
+            args.parser.error(
+                f"{args.model} is a pix2pix/CycleGAN generator: it translates images. Export "
+                "it (kgan export FILE.pth OUT_DIR --netG ...) or use "
+                "kgan.pretrained.load_junyanz_generator in Python."
+            )
+        return kgan.pretrained.load_junyanz_generator(
+            args.model, netG=args.netG, norm=args.norm, input_nc=args.input_nc,
+            output_nc=args.output_nc, ngf=args.ngf, use_dropout=not args.no_dropout,
+            image_size=args.image_size)
+    return None
+
+
+def _load_model(args):
+    """The model at `args.model`: a `.keras` file, an NVlabs stylegan2-ada-pytorch
+    `.pkl`, a BigGAN-deep folder or (export) a junyanz generator `.pth`."""
+    try:
+        model = _load_pretrained(args)
+    except (FileNotFoundError, ValueError, ImportError) as error:
+        args.parser.error(str(error))
+    if model is not None:
+        return model
     from kgan.saving import ModelFileError, load_model
 
     try:
@@ -88,10 +116,17 @@ def _labels(model, args, text=None):
     return np.resize(np.asarray(values, dtype="int32"), args.num)
 
 
+def _truncation_keyword(model):
+    """generate()'s truncation argument: StyleGAN's and BigGAN's `psi`, BigGAN-deep's
+    `truncation`; None when there is none."""
+    parameters = inspect.signature(model.generate).parameters
+    return next((name for name in ("psi", "truncation") if name in parameters), None)
+
+
 def _generate(model, num, seed, labels, psi=None):
     kwargs = {"seed": seed}
     if psi is not None:
-        kwargs["psi"] = psi
+        kwargs[_truncation_keyword(model)] = psi
     if labels is not None:
         return model.generate(labels=labels, **kwargs)
     return model.generate(num, **kwargs)
@@ -146,9 +181,9 @@ def cmd_sample(args):
 
     model = _load_model(args)
     _require_generator(model, args)
-    if args.psi is not None and "psi" not in inspect.signature(model.generate).parameters:
+    if args.psi is not None and _truncation_keyword(model) is None:
         args.parser.error(f"--psi (the truncation trick) needs a model whose generate() takes "
-                          f"psi; {type(model).__name__}.generate() does not.")
+                          f"psi or truncation; {type(model).__name__}.generate() does not.")
     labels = _labels(model, args, args.labels)
     samples = _generate(model, args.num, args.seed, labels, args.psi)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
@@ -254,8 +289,7 @@ def build_parser():
         "sample", parents=[common], help="write a grid of samples of a saved model",
         description="Generates samples with a saved kgan model and writes an image grid (or a "
                     "scatter plot for 2-D samples).")
-    sample.add_argument("model", help="a .keras file saved by a kgan model, or an NVlabs "
-                                      "stylegan2-ada-pytorch network pickle (.pkl)")
+    sample.add_argument("model", help=MODEL_HELP)
     sample.add_argument("--num", type=_positive_int, default=64,
                         help="number of samples (default 64)")
     sample.add_argument("--out", default="samples.png", help="output PNG (default samples.png)")
@@ -271,8 +305,7 @@ def build_parser():
         description="Prints JSON figures: FID/KID/precision/recall/IS-digits for grey square "
                     "digit generators (against the bundled test split, beside the real floor), "
                     "mode coverage for 2-D generators.")
-    evaluate.add_argument("model", help="a .keras file saved by a kgan model, or an NVlabs "
-                                        "stylegan2-ada-pytorch network pickle (.pkl)")
+    evaluate.add_argument("model", help=MODEL_HELP)
     evaluate.add_argument("--num", type=_positive_int, default=1000,
                           help="samples (default 1000; ≥ 10 for the digits metrics)")
     evaluate.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
@@ -284,14 +317,27 @@ def build_parser():
         "export", parents=[common], help="export a saved model as a TF Serving SavedModel",
         description="Writes a SavedModel with serving signatures (kgan.export."
                     "export_saved_model); needs TensorFlow, works from any backend.")
-    export.add_argument("model", help="a .keras file saved by a kgan model, or an NVlabs "
-                                      "stylegan2-ada-pytorch network pickle (.pkl)")
+    export.add_argument("model", help=MODEL_HELP + ", or a pix2pix/CycleGAN generator .pth "
+                                      "of junyanz/pytorch-CycleGAN-and-pix2pix")
     export.add_argument("out_dir", help="output directory of the SavedModel: new or empty "
                                         "(TF Serving's layout: BASE/VERSION, e.g. export/dcgan/1)")
     export.add_argument("--overwrite", action="store_true",
                         help="replace the SavedModel in out_dir (without it, an out_dir that "
                              "holds files is refused; to serve a new model, export to the next "
                              "version number instead)")
+    junyanz = export.add_argument_group(
+        "a junyanz generator .pth: the authors' options it was trained with (their names and "
+        "defaults; CycleGAN's pretrained models need --no_dropout, pix2pix's --netG unet_256 "
+        "--norm batch)")
+    junyanz.add_argument("--netG", default="resnet_9blocks",
+                         choices=("resnet_9blocks", "resnet_6blocks", "unet_256", "unet_128"))
+    junyanz.add_argument("--norm", default="instance", choices=("instance", "batch", "none"))
+    junyanz.add_argument("--no_dropout", action="store_true", help="no dropout layers")
+    junyanz.add_argument("--input_nc", type=_positive_int, default=3)
+    junyanz.add_argument("--output_nc", type=_positive_int, default=3)
+    junyanz.add_argument("--ngf", type=_positive_int, default=64)
+    junyanz.add_argument("--image_size", type=_positive_int, default=256,
+                         help="the served images' height and width (default 256)")
     export.set_defaults(run=cmd_export, parser=export)
     return parser
 

@@ -6,7 +6,7 @@ never kgan:
     python tests/export_check.py CASES.json
 
 CASES.json lists exports: {"path", "kind", "latent_dim", "num_classes",
-"image_shape", "signatures", "condition" (translators), "inputs": .npz of the served inputs, "expected":
+"image_shape", "signatures", "condition" (translators), "statistics_sets" (BigGAN-deep), "inputs": .npz of the served inputs, "expected":
 .npz of the Keras model's images for them}. Any failed check exits non-zero
 with a message naming the export, signature and check.
 """
@@ -52,14 +52,14 @@ def check_batch_sizes(name, loaded, case, inputs, expected):
     """Every signature answers 0, 1 and `EDGE_ROWS[-1]` rows with that many images;
     each served row is the Keras model's image for the inputs' first row."""
     for rows in EDGE_ROWS:
-        batch = {key: value if key == "psi" else tf.repeat(value[:1], rows, axis=0)
+        batch = {key: value if value.shape.rank == 0 else tf.repeat(value[:1], rows, axis=0)
                  for key, value in inputs.items()}
         shape = (rows, *expected.shape[1:])
         where = f"{name} serving_default with {rows} rows"
         images = check_outputs(where, loaded.signatures["serving_default"](**batch), shape)
         assert np.abs(images - expected[:1]).max(initial=0.0) <= ATOL, f"{where}: images differ"
         if "generate" in case["signatures"]:
-            extra = {key: batch[key] for key in ("labels", "psi") if key in batch}
+            extra = {key: batch[key] for key in ("labels", "psi", "truncation") if key in batch}
             outputs = loaded.signatures["generate"](
                 seed=tf.constant(7, tf.int64), num_samples=tf.constant(rows), **extra)
             check_outputs(f"{name} generate with {rows} rows", outputs, shape)
@@ -98,7 +98,7 @@ def check_export(case):
                     **dict(inputs, conditions=inputs["conditions"][1:]))
         return
     latent_dim = case["latent_dim"]
-    extra = {key: inputs[key] for key in ("psi",) if key in inputs}
+    extra = {key: inputs[key] for key in ("psi", "truncation") if key in inputs}
     wrong_z = dict(inputs, z=tf.zeros((batch, latent_dim + 1)))
     rejects(name, serve, "Shape of tensor z", **wrong_z)
     rejects(name, serve, "Shape of tensor z", **dict(inputs, z=tf.zeros((batch, latent_dim, 1))))
@@ -108,6 +108,10 @@ def check_export(case):
         rejects(name, serve, f"labels must be in [0, {case['num_classes']})", **dict(inputs, labels=bad))
         rejects(name, serve, "labels must have one label per", **dict(inputs, labels=labels[1:]))
         extra["labels"] = labels
+    if case.get("statistics_sets"):
+        for bad in (0.0, 1.5):
+            rejects(name, serve, "truncation must be in (0, 1]",
+                    **dict(inputs, truncation=tf.constant(bad, tf.float64)))
 
     if "generate" in case["signatures"]:
         generate = loaded.signatures["generate"]
@@ -119,8 +123,14 @@ def check_export(case):
         assert np.array_equal(first, again), f"{name}: generate is not deterministic in seed"
         other = generate(seed=seed + 1, num_samples=num, **extra)["images"].numpy()
         assert not np.allclose(first, other), f"{name}: generate ignores seed"
-        # The documented latents: tf.random.stateless_normal with seed [seed, 0].
-        z = tf.random.stateless_normal([batch, latent_dim], seed=tf.constant([7, 0], tf.int64))
+        # The documented latents: tf.random.stateless_normal with seed [seed, 0]; BigGAN-deep's
+        # truncation · stateless_truncated_normal.
+        seed_pair = tf.constant([7, 0], tf.int64)
+        if case.get("statistics_sets"):
+            z = tf.cast(inputs["truncation"], tf.float32) * tf.random.stateless_truncated_normal(
+                [batch, latent_dim], seed=seed_pair)
+        else:
+            z = tf.random.stateless_normal([batch, latent_dim], seed=seed_pair)
         served = serve(**dict(inputs, z=z))["images"].numpy()
         assert np.abs(first - served).max() <= ATOL, f"{name}: generate's z is not the documented one"
         rejects(name, generate, "num_samples must be", seed=seed, num_samples=tf.constant(-1),

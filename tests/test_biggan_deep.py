@@ -17,9 +17,11 @@ import numpy as np
 import pytest
 
 import kgan
+from kgan.cli import main
+from kgan.export import export_saved_model
 from kgan.pretrained import biggan_deep
 
-from .conftest import relative_difference
+from .conftest import cli_error, cli_json, relative_difference, serve_exports
 
 FOLDER = Path(__file__).parent / "fixtures" / "biggan_deep" / "deep32"
 TOLERANCE = 1e-4
@@ -97,6 +99,35 @@ def test_generator_saves_and_reloads_as_keras(model, tmp_path):
                                keras.ops.convert_to_numpy(model.generator(inputs)), atol=1e-6)
 
 
+def test_model_saves_and_reloads_as_keras(model, reference, tmp_path):
+    model.save(tmp_path / "biggan_deep.keras")
+    reloaded = kgan.saving.load_model(tmp_path / "biggan_deep.keras", compile=False)
+    assert isinstance(reloaded, kgan.pretrained.BigGANDeep) and reloaded.config == model.config
+    images = reloaded.generate(reference["labels"], 0.4, z=reference["z_0"])
+    assert relative_difference(nchw(images), reference["images_0"]) <= TOLERANCE
+
+
+def test_served_by_plain_tensorflow(model, reference, tmp_path):
+    """serving_default(z, labels, truncation float64) gives generate()'s images at the
+    fixture's truncations and at 0.3, where float32 arithmetic would pick the wrong set."""
+    cases = []
+    path = str(tmp_path / "biggan_deep" / "1")
+    contract = export_saved_model(model, path)
+    assert contract["statistics_sets"] == 51 and contract["kind"] == "conditional"
+    assert contract["signatures"] == ["serving_default", "generate"]
+    for index, truncation in enumerate((0.4, 0.73, 0.3)):
+        z = model.truncated_noise(3, truncation, seed=index)
+        expected = model.generate(reference["labels"], truncation, z=z)
+        np.savez(tmp_path / f"inputs_{index}.npz", z=z, labels=reference["labels"].astype("int32"),
+                 truncation=np.float64(truncation))
+        np.savez(tmp_path / f"expected_{index}.npz", images=expected)
+        cases.append({"path": path, **contract, "inputs": str(tmp_path / f"inputs_{index}.npz"),
+                      "expected": str(tmp_path / f"expected_{index}.npz")})
+    with open(tmp_path / "cases.json", "w") as file:
+        json.dump(cases, file)
+    assert "checked 3 exports" in serve_exports(tmp_path / "cases.json")
+
+
 def test_labels_are_checked(model):
     z = np.zeros((2, 16), "float32")
     with pytest.raises(ValueError, match=r"labels must be ints in \[0, 10\)"):
@@ -156,3 +187,18 @@ def test_wrong_tensors_are_refused(monkeypatch, edit, message):
     monkeypatch.setattr(biggan_deep, "read_torch_state_dict", edited)
     with pytest.raises(ValueError, match=message):
         kgan.pretrained.load_biggan_deep(FOLDER)
+
+
+def test_cli_samples_and_exports_a_folder(model, tmp_path, capsys):
+    out = str(tmp_path / "grid.png")
+    assert main(["sample", str(FOLDER), "--num", "4", "--psi", "0.5", "--labels", "3",
+                 "--out", out]) == 0
+    assert cli_json(capsys) == {"out": out, "num_samples": 4, "sample_shape": [32, 32, 3]}
+    path = str(tmp_path / "export" / "1")
+    assert main(["export", str(FOLDER), path]) == 0
+    assert (tmp_path / "export" / "1" / "saved_model.pb").exists()
+    half = tmp_path / "half"  # a BigGAN-deep folder without its weights
+    half.mkdir()
+    shutil.copy(FOLDER / "config.json", half)
+    err = cli_error(capsys, ["sample", str(half)])
+    assert "pytorch_model.bin not found" in err and "Traceback" not in err

@@ -12,8 +12,9 @@ import keras
 import numpy as np
 
 import kgan
+from kgan.cli import main
 from kgan.export import export_saved_model
-from tests.conftest import serve_exports
+from tests.conftest import cli_error, cli_json, serve_exports
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "junyanz")
 IMAGE_SIZE = 32
@@ -62,3 +63,38 @@ def test_loaded_generator_served_by_plain_tensorflow(tmp_path):
     with open(tmp_path / "cases.json", "w") as file:
         json.dump([case], file)
     assert "checked" in serve_exports(tmp_path / "cases.json")
+
+
+def test_cli_exports_a_pth_with_the_authors_options(tmp_path, capsys):
+    """`kgan export FILE.pth OUT --netG ... --no_dropout` serves the loaded generator."""
+    generator = _generator()
+    images = _images(4, 2)
+    path = str(tmp_path / "cli" / "1")
+    pth = os.path.join(FIXTURES, "resnet_9blocks_instance_net_G.pth")
+    assert main(["export", pth, path, "--netG", "resnet_9blocks", "--norm", "instance",
+                 "--no_dropout", "--ngf", "4", "--image_size", str(IMAGE_SIZE)]) == 0
+    assert cli_json(capsys) == {"saved_model": path}
+    np.savez(tmp_path / "inputs.npz", images=images)
+    np.savez(tmp_path / "expected.npz",
+             images=keras.ops.convert_to_numpy(generator(images, training=False)))
+    case = {"path": path, "kind": "translator", "latent_dim": None, "num_classes": None,
+            "image_shape": [IMAGE_SIZE, IMAGE_SIZE, 3], "signatures": ["serving_default"],
+            "inputs": str(tmp_path / "inputs.npz"), "expected": str(tmp_path / "expected.npz")}
+    with open(tmp_path / "cases.json", "w") as file:
+        json.dump([case], file)
+    assert "checked" in serve_exports(tmp_path / "cases.json")
+
+
+def test_cli_names_what_is_wrong_with_a_pth(tmp_path, capsys):
+    pth = os.path.join(FIXTURES, "resnet_9blocks_instance_net_G.pth")
+    # Without --no_dropout the authors' network has dropout layers: the file's tensors shift.
+    err = cli_error(capsys, ["export", pth, str(tmp_path / "a"), "--ngf", "4",
+                             "--image_size", str(IMAGE_SIZE)])
+    assert "resnet_9blocks_instance_net_G.pth" in err and "use_dropout=True" in err
+    assert "Traceback" not in err
+    err = cli_error(capsys, ["sample", pth])
+    assert "translates images" in err and "kgan export" in err
+    err = cli_error(capsys, ["export", str(tmp_path / "missing.pth"), str(tmp_path / "b")])
+    assert "No junyanz/pytorch-CycleGAN-and-pix2pix network file" in err
+    assert "download_cyclegan_model.sh" in err and "Traceback" not in err
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -35,6 +35,23 @@ def _check_labels(labels, num_rows, num_classes, rows_name, name="labels"):
     ]
 
 
+def _check_truncation(truncation):
+    return [
+        tf.debugging.assert_positive(truncation, message="truncation must be in (0, 1]"),
+        tf.debugging.assert_less_equal(
+            truncation, tf.constant(1.0, tf.float64), message="truncation must be in (0, 1]"
+        ),
+    ]
+
+
+def _statistics_position(truncation, num_sets):
+    """BigGAN-deep's `(index, fraction)` between stored statistics sets, in float64 as
+    `kgan.networks.biggan_deep_statistics_position` (the package's `math.modf`)."""
+    position = truncation / (1.0 / (num_sets - 1))
+    index = tf.math.floor(position)
+    return [tf.cast(index, tf.int32), tf.cast(position - index, tf.float32)]
+
+
 def _serve_conditional_images(run, image_shape, condition):
     """`serving_default(images, conditions | styles)` of a conditional translator."""
     name = condition["name"]
@@ -105,16 +122,20 @@ def write_saved_model(path, network, forward, contract, signatures):
         path: str, output directory.
         network: the built `keras.Model` whose variables `forward` reads.
         forward: function of keras tensors → raw images, positional inputs in
-            the order `z, labels, psi` (those present) or `images` (and the
+            the order `z, labels, psi` (those present), `z, labels, index,
+            fraction` (BigGAN-deep's statistics position) or `images` (and the
             translator's condition).
         contract: dict with `kind` ("unconditional", "conditional",
             "translator"), `latent_dim`, `num_classes`, `image_shape`,
-            `truncation` (bool) and, for translators, `condition` (None or a
-            dict: `name` "conditions" with `width`, or "styles" with `num_styles`).
+            `truncation` (bool), `statistics_sets` (int: BigGAN-deep, served
+            with a float64 `truncation`; or None) and, for translators,
+            `condition` (None or a dict: `name` "conditions" with `width`, or
+            "styles" with `num_styles`).
         signatures: names to write, a subset of `("serving_default", "generate")`.
     """
     kind = contract["kind"]
     truncation = contract["truncation"]
+    statistics_sets = contract.get("statistics_sets")
     if kind == "translator":
         specs = [((None, *contract["image_shape"]), "float32")]
         condition = contract["condition"]
@@ -126,7 +147,9 @@ def write_saved_model(path, network, forward, contract, signatures):
         specs = [((None, contract["latent_dim"]), "float32")]
         if kind == "conditional":
             specs.append(((None,), "int32"))
-        if truncation:
+        if statistics_sets:
+            specs += [((), "int32"), ((), "float32")]
+        elif truncation:
             specs.append(((), "float32"))
     run = _forward_function(network, forward, specs)
     archive = keras.export.ExportArchive()
@@ -151,17 +174,24 @@ def write_saved_model(path, network, forward, contract, signatures):
         conditional = kind == "conditional"
 
         def call(z, labels, psi, checks):
+            if statistics_sets:
+                checks = checks + _check_truncation(psi)
             with tf.control_dependencies(checks):
                 args = [tf.identity(z)]
                 if conditional:
                     args.append(tf.identity(labels))
-                if truncation:
+                if statistics_sets:
+                    args += _statistics_position(tf.identity(psi), statistics_sets)
+                elif truncation:
                     args.append(tf.identity(psi))
             return _outputs(run(*args))
 
         z_spec = tf.TensorSpec([None, latent_dim], tf.float32, "z")
         label_spec = [tf.TensorSpec([None], tf.int32, "labels")] if conditional else []
-        psi_spec = [tf.TensorSpec([], tf.float32, "psi")] if truncation else []
+        if statistics_sets:
+            psi_spec = [tf.TensorSpec([], tf.float64, "truncation")]
+        else:
+            psi_spec = [tf.TensorSpec([], tf.float32, "psi")] if truncation else []
 
         def serve(z, *rest):
             z = tf.ensure_shape(z, [None, latent_dim], name="z")
@@ -184,10 +214,13 @@ def write_saved_model(path, network, forward, contract, signatures):
             if conditional:
                 checks += _check_labels(labels, num_samples, num_classes, "sample")
             with tf.control_dependencies(checks):
-                z = tf.random.stateless_normal(
-                    tf.stack([tf.maximum(num_samples, 0), latent_dim]),
-                    seed=tf.stack([seed, tf.constant(0, tf.int64)]),
-                )
+                shape = tf.stack([tf.maximum(num_samples, 0), latent_dim])
+                seed_pair = tf.stack([seed, tf.constant(0, tf.int64)])
+                if statistics_sets:
+                    z = tf.cast(psi, tf.float32) * tf.random.stateless_truncated_normal(
+                        shape, seed=seed_pair)
+                else:
+                    z = tf.random.stateless_normal(shape, seed=seed_pair)
             return call(z, labels, psi, checks)
 
         functions["serving_default"] = tf.function(

@@ -62,6 +62,10 @@ def _contract(model, latent_dim, num_classes):
     else:
         kind = "unconditional"
     truncation = callable(getattr(model, "sample_with_truncation", None))
+    # BigGAN-deep's batch norms mix stored statistics sets by truncation.
+    statistics_sets = getattr(model, "statistics_sets", None)
+    if statistics_sets is not None:
+        kind, truncation = "conditional", True
     if kind == "translator":
         if not 1 <= len(shapes) <= 2 or len(shapes[0]) != 4 or None in shapes[0][1:]:
             raise ValueError(
@@ -70,6 +74,7 @@ def _contract(model, latent_dim, num_classes):
             )
         return network, {"kind": kind, "latent_dim": None, "num_classes": None,
                          "image_shape": shapes[0][1:], "truncation": False,
+                         "statistics_sets": None,
                          "condition": _translator_condition(model, network, shapes, num_classes)}
     latent_dim = getattr(model, "latent_dim", latent_dim) if latent_dim is None else latent_dim
     num_classes = getattr(model, "num_classes", num_classes) if num_classes is None else num_classes
@@ -95,13 +100,17 @@ def _contract(model, latent_dim, num_classes):
         )
     return network, {"kind": kind, "latent_dim": latent_dim,
                      "num_classes": num_classes if kind == "conditional" else None,
-                     "image_shape": output_shape[1:], "truncation": truncation}
+                     "image_shape": output_shape[1:], "truncation": truncation,
+                     "statistics_sets": statistics_sets}
 
 
 def _forward(model, network, contract):
     """The generator's forward pass in keras.ops, positional inputs as exported."""
     conditional = contract["kind"] == "conditional"
-    if contract["truncation"]:
+    if contract["statistics_sets"]:
+        def forward(z, labels, index, fraction):
+            return model.sample_with_statistics([z, labels], index, fraction)
+    elif contract["truncation"]:
         def forward(z, *rest):
             inputs = [z, rest[0]] if conditional else z
             return model.sample_with_truncation(inputs, rest[-1])
@@ -185,6 +194,14 @@ def export_saved_model(model, path, *, signatures=None, latent_dim=None, num_cla
       model's: StyleGAN's ψ, 1 = none; BigGAN's threshold, large = none)
       gets a required float32 scalar input `psi` on both
       signatures (SignatureDefs have no optional inputs).
+    - BigGAN-deep (`kgan.pretrained.BigGANDeep`): `z`, `labels` and a
+      required float64 scalar `truncation` in (0, 1], float64 because the
+      stored statistics sets are chosen as `pytorch-pretrained-biggan` does, by
+      float64 arithmetic on the truncation. `serving_default` equals
+      `BigGAN(z, one_hot(labels), truncation)`; `generate` draws
+      z = truncation · N(0, I) truncated to [-2, 2]
+      (`tf.random.stateless_truncated_normal`), the distribution of the
+      package's `truncated_noise_sample`.
 
     Every signature returns `images` float32 `[batch, H, W, C]` clipped to
     [-1, 1] and `images_uint8` uint8 `round((images + 1) · 127.5)`, one image
@@ -223,7 +240,8 @@ def export_saved_model(model, path, *, signatures=None, latent_dim=None, num_cla
 
     Returns:
         dict, the exported contract: `kind`, `latent_dim`, `num_classes`,
-        `image_shape`, `truncation`, `signatures` and, for translators,
+        `image_shape`, `truncation`, `statistics_sets` (BigGAN-deep's count of
+        stored statistics sets, else None), `signatures` and, for translators,
         `condition` (None, or the served condition input's `name`, `dtype` and
         `width` or `num_styles`).
 

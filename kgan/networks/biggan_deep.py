@@ -27,14 +27,53 @@ BIGGAN_DEEP_128_LAYERS = (
 )
 
 
-def biggan_deep_statistics_weights(truncation, num_sets=51):
-    """The mix of stored statistics sets that BigGAN-deep uses at `truncation`.
+def biggan_deep_statistics_position(truncation, num_sets=51):
+    """Where `truncation` falls between the stored statistics sets, as
+    `pytorch-pretrained-biggan` computes it, in float64:
+    `fraction, index = math.modf(truncation / (1 / (num_sets - 1)))`.
 
-    As `pytorch-pretrained-biggan` computes it, in float64: with
-    `fraction, index = math.modf(truncation / (1 / (num_sets - 1)))`, set
-    `index` gets weight `fraction` and set `index + 1` weight `1 - fraction`
-    (this order is the package's); an exact grid point (`fraction == 0`) uses
-    set `index` alone.
+    Args:
+        truncation: float in (0, 1].
+        num_sets: int ≥ 2, the number of stored sets (51 in the released files).
+
+    Returns:
+        `(index, fraction)`: int in [0, num_sets), float in [0, 1).
+    """
+    truncation = float(truncation)
+    if not 0.0 < truncation <= 1.0:
+        raise ValueError(f"truncation must be in (0, 1]. Received: truncation={truncation}")
+    check_int(num_sets, "num_sets", minimum=2)
+    fraction, index = math.modf(truncation / (1.0 / (num_sets - 1)))
+    return int(index), fraction
+
+
+def mix_statistics_sets(index, fraction, num_sets):
+    """The weights of the stored statistics sets at a position (keras.ops).
+
+    Set `index` gets weight `fraction` and set `index + 1` weight
+    `1 - fraction` (this order is the package's); `fraction == 0` (an exact
+    grid point) uses set `index` alone.
+
+    Args:
+        index: int scalar (tensor), in [0, num_sets).
+        fraction: float32 scalar (tensor), in [0, 1).
+        num_sets: int ≥ 2.
+
+    Returns:
+        float32 tensor `(num_sets,)` summing to 1.
+    """
+    index = ops.cast(index, "int32")
+    fraction = ops.cast(fraction, "float32")
+    at_index = ops.one_hot(index, num_sets, dtype="float32")
+    # At the last set the fraction is 0 (truncation 1): `after_index` is then unused.
+    after_index = ops.one_hot(ops.minimum(index + 1, num_sets - 1), num_sets, dtype="float32")
+    mixed = fraction * at_index + (1.0 - fraction) * after_index
+    return ops.where(fraction == 0.0, at_index, mixed)
+
+
+def biggan_deep_statistics_weights(truncation, num_sets=51):
+    """The mix of stored statistics sets that BigGAN-deep uses at `truncation`:
+    `mix_statistics_sets(*biggan_deep_statistics_position(truncation, num_sets))`.
 
     Args:
         truncation: float in (0, 1].
@@ -43,19 +82,8 @@ def biggan_deep_statistics_weights(truncation, num_sets=51):
     Returns:
         float32 array `(num_sets,)` summing to 1.
     """
-    truncation = float(truncation)
-    if not 0.0 < truncation <= 1.0:
-        raise ValueError(f"truncation must be in (0, 1]. Received: truncation={truncation}")
-    check_int(num_sets, "num_sets", minimum=2)
-    fraction, index = math.modf(truncation / (1.0 / (num_sets - 1)))
-    weights = np.zeros(num_sets, np.float64)
-    index = int(index)
-    if fraction == 0.0:
-        weights[index] = 1.0
-    else:
-        weights[index] = fraction
-        weights[index + 1] = 1.0 - fraction
-    return weights.astype(np.float32)
+    index, fraction = biggan_deep_statistics_position(truncation, num_sets)
+    return ops.convert_to_numpy(mix_statistics_sets(index, fraction, num_sets)).astype(np.float32)
 
 
 def _sn_conv(filters, kernel_size, name):

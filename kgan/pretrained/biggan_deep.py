@@ -15,12 +15,17 @@ import json
 import os
 import re
 
+import keras
 import numpy as np
 from keras import ops
 from scipy.stats import truncnorm
 
 from kgan.backend.interop import read_torch_state_dict
-from kgan.networks.biggan_deep import biggan_deep_generator, biggan_deep_statistics_weights
+from kgan.networks.biggan_deep import (
+    biggan_deep_generator,
+    biggan_deep_statistics_weights,
+    mix_statistics_sets,
+)
 
 WEIGHTS_NAME = "pytorch_model.bin"
 CONFIG_NAME = "config.json"
@@ -41,17 +46,20 @@ class _Unsupported(ValueError):
     pass
 
 
-class BigGANDeep:
+@keras.saving.register_keras_serializable(package="kgan")
+class BigGANDeep(keras.Model):
     """A loaded BigGAN-deep generator that samples as `pytorch-pretrained-biggan`.
 
     Sampling only: the released files hold no discriminator, and the
     generator's batch norms use stored statistics mixed by truncation, unlike
     `kgan.models.BigGAN` (a trainer whose batch norms keep one moving set and
-    whose truncation resamples z).
+    whose truncation resamples z). It saves as `.keras` and exports to a
+    SavedModel (`kgan.export.export_saved_model`: `z`, `labels` and a float64
+    `truncation`, see the README's serving section).
 
-    Attributes:
+    Args:
         generator: the `keras.Model` of `kgan.networks.biggan_deep_generator`.
-        config: the `config.json` dict.
+        config: the `config.json` dict (a `BigGANConfig`).
 
     Example:
         >>> model = kgan.pretrained.load_biggan_deep("biggan-deep-128")  # a folder
@@ -59,9 +67,60 @@ class BigGANDeep:
         (2, 128, 128, 3)
     """
 
-    def __init__(self, generator, config):
+    def __init__(self, generator, config, **kwargs):
+        super().__init__(**kwargs)
         self.generator = generator
-        self.config = config
+        self.config = dict(config)
+        self.built = True
+
+    @property
+    def sampling_generator(self):
+        return self.generator
+
+    @property
+    def latent_dim(self):
+        return self.config["z_dim"]
+
+    @property
+    def num_classes(self):
+        return self.config["num_classes"]
+
+    @property
+    def statistics_sets(self):
+        """int, the stored batch-norm statistics sets (51 in the released files)."""
+        return self.config["n_stats"]
+
+    def call(self, inputs, training=False):
+        """The generator on `[z, class_vector, set_weights]` (its inputs)."""
+        return self.generator(inputs, training=training)
+
+    def sample_with_statistics(self, inputs, index, fraction):
+        """Images for `[z, labels]` with the statistics mix at a position (keras.ops).
+
+        Args:
+            inputs: `[z (batch, z_dim), labels int (batch,)]`.
+            index, fraction: scalars, from `biggan_deep_statistics_position`
+                (the export computes them in float64 from the served truncation).
+
+        Returns:
+            images `(batch, R, R, 3)` in [-1, 1].
+        """
+        z, labels = inputs
+        weights = mix_statistics_sets(index, fraction, self.statistics_sets)
+        set_weights = ops.ones_like(z[:, :1]) * weights[None, :]
+        class_vector = ops.one_hot(ops.cast(labels, "int32"), self.num_classes, dtype="float32")
+        return self.generator([z, class_vector, set_weights], training=False)
+
+    def get_config(self):
+        return {"name": self.name,
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                "config": self.config}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        generator = keras.saving.deserialize_keras_object(config.pop("generator"))
+        return cls(generator=generator, **config)
 
     def truncated_noise(self, num_samples, truncation, seed=None):
         """z as the package's `truncated_noise_sample(num_samples, z_dim, truncation, seed)`.
@@ -74,7 +133,7 @@ class BigGANDeep:
         shape = (num_samples, self.config["z_dim"])
         return truncation * truncnorm.rvs(-2, 2, size=shape, random_state=state).astype(np.float32)
 
-    def generate(self, labels, truncation, z=None, num_samples=None, seed=None):
+    def generate(self, labels, truncation=1.0, z=None, num_samples=None, seed=None):
         """Images for `labels`: the package's `BigGAN(z, one_hot(labels), truncation)`.
 
         Args:

@@ -100,7 +100,8 @@ def load_junyanz_generator(path, netG="resnet_9blocks", norm="instance", input_n
         model = unet_generator((height, width, input_nc), output_nc, base_filters=ngf, depth=depth,
                                dropout=dropout, normalization=NORMS[norm], name=netG)
         paths = _unet_paths(depth)
-    _copy_state_dict(state, model, paths, norm, path, f"netG={netG!r}, norm={norm!r}")
+    _copy_state_dict(state, model, paths, norm, path,
+                     f"netG={netG!r}, norm={norm!r}, use_dropout={use_dropout}")
     return model
 
 
@@ -260,7 +261,7 @@ def _copy_state_dict(state, model, paths, norm, path, configuration):
                 raise ValueError(
                     f"{path}: tensor {prefix!r} has shape {tensor.shape} where the network of "
                     f"{configuration} needs {tuple(variable.shape)}: the file is of another "
-                    "configuration (netG, norm, input_nc, output_nc, ngf).")
+                    "configuration (netG, norm, use_dropout, input_nc, output_nc, ngf).")
             variable.assign(tensor)
     if state:
         raise ValueError(f"{path} has tensors the authors' network of {configuration} lacks: "
