@@ -1,7 +1,7 @@
 """The `kgan` command line: list and train recipes; sample, evaluate and export saved models.
 
     kgan recipes
-    kgan train [dcgan_digits] [--backend jax] [--smoke] [--set epochs=5 ...]
+    kgan train [dcgan_mnist] [--backend jax] [--smoke] [--set epochs=5 ...]
     kgan sample runs/dcgan_digits/model.keras --num 64 --out grid.png [--seed 0]
     kgan evaluate runs/dcgan_digits/model.keras [--num 1000]
     kgan export runs/dcgan_digits/model.keras exported/dcgan/1 [--overwrite]
@@ -32,7 +32,7 @@ import numpy as np
 from kgan.utils.native_logs import quiet_native_logs
 
 BACKENDS = ("tensorflow", "jax", "torch")
-DEFAULT_RECIPE = "dcgan_digits"  # the README's demo
+DEFAULT_RECIPE = "dcgan_mnist"  # the README's demo
 MODEL_HELP = ("a .keras file saved by a kgan model, an NVlabs stylegan2-ada-pytorch network "
               "pickle (.pkl) or a BigGAN-deep folder (config.json + pytorch_model.bin)")
 
@@ -212,9 +212,11 @@ def cmd_evaluate(args):
         if args.num < MIN_SAMPLES:
             args.parser.error(f"--num must be ≥ {MIN_SAMPLES} for the digits metrics. "
                               f"Received: --num {args.num}")
-        evaluator = kgan.metrics.DigitsEvaluator(image_size=shape[0])
-        result["digits"] = evaluator.evaluate(samples, labels)
-        result["digits_real_floor"] = evaluator.real_floor()
+        data = args.data or ("mnist" if shape[0] == 28 else "digits")
+        evaluators = {"mnist": kgan.metrics.MNISTEvaluator, "digits": kgan.metrics.DigitsEvaluator}
+        evaluator = evaluators[data](image_size=shape[0])
+        result[data] = evaluator.evaluate(samples, labels)
+        result[f"{data}_real_floor"] = evaluator.real_floor()
     elif shape == (2,):
         from kgan.data.mixtures import MIXTURE_NAMES
 
@@ -302,15 +304,19 @@ def build_parser():
 
     evaluate = commands.add_parser(
         "evaluate", parents=[common], help="score a saved model with every metric that applies",
-        description="Prints JSON figures: FID/KID/precision/recall/IS-digits for grey square "
-                    "digit generators (against the bundled test split, beside the real floor), "
-                    "mode coverage for 2-D generators.")
+        description="Prints JSON figures: FID/KID/precision/recall/IS-MNIST or -digits for grey "
+                    "square digit generators (against the bundled test split, beside the real "
+                    "floor), mode coverage for 2-D generators.")
     evaluate.add_argument("model", help=MODEL_HELP)
     evaluate.add_argument("--num", type=_positive_int, default=1000,
                           help="samples (default 1000; ≥ 10 for the digits metrics)")
     evaluate.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
     evaluate.add_argument("--mixture", help="2-D models: the mixture to score against "
                                             "(default: every one)")
+    evaluate.add_argument("--data", choices=("mnist", "digits"),
+                          help="grey digit images: score against the bundled MNIST test split "
+                               "(FID-MNIST) or the small digits' (FID-digits); default mnist "
+                               "for 28×28 samples, else digits")
     evaluate.set_defaults(run=cmd_evaluate, parser=evaluate)
 
     export = commands.add_parser(

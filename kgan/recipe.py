@@ -187,7 +187,7 @@ def translation_schedule(config):
                                     config["decay_epochs"])]
 
 
-def training_callbacks(config, grid_labels=None):
+def training_callbacks(config, grid_labels=None, evaluator=None, metrics=None):
     """The callbacks of an image recipe, from its config.
 
     Reads `out_dir`, `grid_every_n_epochs` (a `kgan.callbacks.SampleGrid` into
@@ -201,6 +201,8 @@ def training_callbacks(config, grid_labels=None):
         config: the recipe's config dict.
         grid_labels: optional ints, the labels of a conditional model's grid
             (its length is the number of samples); default 64 samples.
+        evaluator, metrics: optional, the `MetricsCallback`'s (default: the
+            digits evaluator's FID-digits and KID-digits).
     """
     import keras
 
@@ -216,7 +218,8 @@ def training_callbacks(config, grid_labels=None):
     )]
     if config["metrics_every_n_epochs"]:
         callbacks.append(MetricsCallback(every_n_epochs=config["metrics_every_n_epochs"],
-                                         num_samples=config["num_eval_samples"]))
+                                         num_samples=config["num_eval_samples"],
+                                         evaluator=evaluator, metrics=metrics))
     if tensorboard_dir:
         callbacks.append(keras.callbacks.TensorBoard(tensorboard_dir))
     return callbacks

@@ -50,17 +50,17 @@ def test_train_refuses_bad_values_before_any_work(tmp_path, capsys):
 
 
 def test_train_sample_evaluate_export_an_image_model(tmp_path, capsys, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the recipe's default out_dir, runs/dcgan_digits, is relative
+    monkeypatch.chdir(tmp_path)  # the recipe's default out_dir, runs/dcgan_mnist, is relative
     main(["train", "--smoke", "--set", "num_eval_samples=20"])
     result = cli_json(capsys)
     assert result["backend"] == BACKEND and result["final_losses"]["d_loss"] > 0
-    # The default recipe, DCGAN; a smoke run never writes over the full run's model.keras.
-    assert result["model_path"] == os.path.join("runs", "dcgan_digits", "smoke", "model.keras")
+    # The default recipe, DCGAN on MNIST; a smoke run never writes over the full run's model.keras.
+    assert result["model_path"] == os.path.join("runs", "dcgan_mnist", "smoke", "model.keras")
     model_path = str(tmp_path / result["model_path"])
 
     grid = tmp_path / "grid.png"
     main(["sample", model_path, "--num", "9", "--out", str(grid), "--seed", "3"])
-    assert cli_json(capsys) == {"out": str(grid), "num_samples": 9, "sample_shape": [16, 16, 1]}
+    assert cli_json(capsys) == {"out": str(grid), "num_samples": 9, "sample_shape": [28, 28, 1]}
     assert grid.stat().st_size > 1000
 
     err = cli_error(capsys, ["sample", model_path, "--psi", "0.7"])
@@ -81,6 +81,9 @@ def test_train_sample_evaluate_export_an_image_model(tmp_path, capsys, monkeypat
     main(["evaluate", model_path, "--num", "30"])
     figures = cli_json(capsys)
     assert figures["class"] == "DCGAN" and figures["num_samples"] == 30
+    assert figures["mnist"]["fid_mnist"] > figures["mnist_real_floor"]["fid_mnist"] > 0
+    main(["evaluate", model_path, "--num", "30", "--data", "digits"])
+    figures = cli_json(capsys)
     assert figures["digits"]["fid_digits"] > figures["digits_real_floor"]["fid_digits"] > 0
 
     export = pytest.importorskip("kgan.export")

@@ -25,6 +25,8 @@ CASES = {
     "dcgan_generator": lambda: N.dcgan_generator(4, (16, 16, 1), base_filters=4),
     "mlp_discriminator": lambda: N.mlp_discriminator(2, width=8, depth=1),
     "mlp_generator": lambda: N.mlp_generator(4, 2, width=8, depth=1),
+    "pack_discriminator": lambda: N.pack_discriminator(
+        N.dcgan_discriminator((16, 16, 2), base_filters=4), 2),
     "patchgan_discriminator": lambda: N.patchgan_discriminator((16, 16, 2), base_filters=4,
                                                                num_layers=2),
     "pixel_discriminator": lambda: N.pixel_discriminator((8, 8, 2), base_filters=4,

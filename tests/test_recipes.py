@@ -117,11 +117,11 @@ def test_smoke_runs_write_beside_the_full_run():
 
 def test_readme_first_snippet_trains_the_demo_recipe_model():
     """The README's first snippet costs what the README says of the demo: same data
-    split, networks and batch as `recipes/dcgan_digits.py`."""
+    split, networks and batch as `recipes/dcgan_mnist.py`."""
     readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
     with open(readme, encoding="utf-8") as file:
         snippet = re.search(r"```python\n(.*?)```", file.read(), re.S).group(1)
-    config = load_recipe("dcgan_digits").CONFIG
+    config = load_recipe("dcgan_mnist").CONFIG
     for expected in (f"image_size={config['image_size']}", 'split="train"',
                      f"latent_dim={config['latent_dim']}",
                      f"base_filters={config['base_filters']}",

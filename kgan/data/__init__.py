@@ -1,4 +1,5 @@
-"""Data: the bundled offline digits, 2-D mixtures, image arrays and folders."""
+"""Data: the bundled offline digits and MNIST (and Stacked MNIST), 2-D mixtures, image
+arrays and folders."""
 
 from kgan.data.celeba import load_celeba_folder
 from kgan.data.digits import load_digits
@@ -10,6 +11,7 @@ from kgan.data.images import (
 )
 from kgan.data.jitter import PairedDataset, UnpairedDataset
 from kgan.data.mixtures import gaussian_mixture, mixture_modes
+from kgan.data.mnist import load_mnist, stacked_mnist
 from kgan.data.pipeline import make_dataset
 from kgan.data.streaming import ImageFolderStream
 from kgan.data.tfds import load_tfds
@@ -27,6 +29,7 @@ __all__ = [
     "images_from_array",
     "load_digits",
     "load_image_folder",
+    "load_mnist",
     "load_paired_folder",
     "load_tfds",
     "load_unpaired_folder",
@@ -36,6 +39,7 @@ __all__ = [
     "ImageFolderStream",
     "make_dataset",
     "mixture_modes",
+    "stacked_mnist",
     "domain_digits",
     "render_domains",
     "paired_digits",

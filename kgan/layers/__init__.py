@@ -5,7 +5,7 @@ from kgan.layers.conditional_batch_norm import ConditionalBatchNormalization
 from kgan.layers.conditioning import ConcatenateLabels, ProjectionHead
 from kgan.layers.equalized import EqualizedConv2D, EqualizedDense, PixelNormalization
 from kgan.layers.interpolated_batch_norm import InterpolatedBatchNormalization
-from kgan.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
+from kgan.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev, PackSamples
 from kgan.layers.pixel_shuffle import PixelShuffle
 from kgan.layers.resample import Resample2D
 from kgan.layers.spectral_normalization import SpectralNormalization
@@ -28,6 +28,7 @@ __all__ = [
     "MinibatchStdDev",
     "ModulatedConv2D",
     "NoiseInjection",
+    "PackSamples",
     "PixelNormalization",
     "PixelShuffle",
     "ProjectionHead",

@@ -152,3 +152,46 @@ class MinibatchStdDev(keras.layers.Layer):
         config = super().get_config()
         config.update({"group_size": self.group_size, "num_features": self.num_features})
         return config
+
+
+@keras.saving.register_keras_serializable(package="kgan")
+class PackSamples(keras.layers.Layer):
+    """PacGAN's packing (Lin et al. 2018): `num_packed` consecutive samples of
+    the batch become one, their channels side by side, so the discriminator
+    judges m samples jointly and sees how varied they are.
+
+    Put it before a discriminator built for `num_packed` times the channels
+    (`kgan.networks.pack_discriminator` does this). The batch must be a
+    multiple of `num_packed`; every real and every generated batch is packed
+    alike, so the losses compare packs of real with packs of generated samples.
+
+    Args:
+        num_packed: int ≥ 1, m (PacGAN2: 2).
+
+    Input shape: `(batch, ..., channels)`. Output shape:
+    `(batch / m, ..., m · channels)`; pack k holds samples k·m … k·m + m − 1.
+
+    Example:
+        >>> kgan.layers.PackSamples(2)(np.zeros((8, 28, 28, 3), "float32")).shape
+        (4, 28, 28, 6)
+    """
+
+    def __init__(self, num_packed, **kwargs):
+        super().__init__(**kwargs)
+        self.num_packed = check_int(num_packed, "num_packed")
+
+    def call(self, inputs):
+        shape = ops.shape(inputs)
+        rest = tuple(shape[1:-1])
+        packs = ops.reshape(inputs, (-1, self.num_packed, *rest, shape[-1]))
+        order = (0, *range(2, len(rest) + 2), 1, len(rest) + 2)
+        packs = ops.transpose(packs, order)
+        return ops.reshape(packs, (-1, *rest, self.num_packed * shape[-1]))
+
+    def compute_output_shape(self, input_shape):
+        batch = None if input_shape[0] is None else input_shape[0] // self.num_packed
+        channels = None if input_shape[-1] is None else input_shape[-1] * self.num_packed
+        return (batch, *input_shape[1:-1], channels)
+
+    def get_config(self):
+        return {**super().get_config(), "num_packed": self.num_packed}

@@ -1,5 +1,6 @@
 """Quality metrics: FID, KID, Inception Score, precision/recall over feature arrays,
-the digits feature extractor ("FID-digits"), the Inception extractors (the FID
+the digits and MNIST feature extractors ("FID-digits", "FID-MNIST"),
+the Stacked-MNIST mode count, the Inception extractors (the FID
 Inception network, "inception_keras") with named resize protocols, and evaluators."""
 
 from kgan.metrics.digits import (
@@ -19,6 +20,12 @@ from kgan.metrics.inception import FIDInceptionExtractor, KerasInceptionExtracto
 from kgan.metrics.inception_network import fid_inception_network
 from kgan.metrics.inception_score import inception_score
 from kgan.metrics.kid import kid, polynomial_mmd2
+from kgan.metrics.mnist import (
+    MNISTEvaluator,
+    MNISTFeatureExtractor,
+    load_mnist_classifier,
+    stacked_mnist_modes,
+)
 from kgan.metrics.mode_coverage import mode_coverage
 from kgan.metrics.precision_recall import precision_recall
 from kgan.metrics.reference import reference_statistics
@@ -32,6 +39,8 @@ __all__ = [
     "FeatureStatistics",
     "FIDInceptionExtractor",
     "KerasInceptionExtractor",
+    "MNISTEvaluator",
+    "MNISTFeatureExtractor",
     "digits_features",
     "feature_extractor",
     "feature_statistics",
@@ -42,6 +51,7 @@ __all__ = [
     "ink_colour_accuracy",
     "kid",
     "load_digits_classifier",
+    "load_mnist_classifier",
     "mode_coverage",
     "polynomial_mmd2",
     "precision_recall",
@@ -49,4 +59,5 @@ __all__ = [
     "translation_scores",
     "reference_statistics",
     "resize_images",
+    "stacked_mnist_modes",
 ]

@@ -32,44 +32,54 @@ _PACKAGE_ASSET = os.path.join(os.path.dirname(os.path.abspath(__file__)), "asset
                               CLASSIFIER_FILE)
 
 
+def shipped_classifier_path(file_name, environment_variable, package_asset):
+    """Where a shipped classifier `file_name` is: `$<environment_variable>`, else
+    `package_asset` (in the repository a link into `saved_models/`; a built wheel
+    holds the file itself). Its recipe is `recipes/<file_name without .keras>.py`."""
+    candidates = [os.environ.get(environment_variable), package_asset]
+    for path in candidates:
+        if path and os.path.exists(path):
+            return path
+    recipe = os.path.splitext(file_name)[0]
+    raise FileNotFoundError(
+        f"The classifier {file_name} was not found (looked in: "
+        f"{', '.join(p for p in candidates if p)}). It ships in the repository's saved_models/ "
+        f"and as package data; to rebuild it run `python recipes/{recipe}.py`, or set "
+        f"{environment_variable} to its path."
+    )
+
+
 def digits_classifier_path():
     """Where the shipped classifier is: `$KGAN_DIGITS_CLASSIFIER`, else the package
     data `kgan/metrics/assets/digits_classifier.keras` (in the repository a link to
     `saved_models/digits_classifier.keras`; a built wheel holds the file itself)."""
-    candidates = [os.environ.get("KGAN_DIGITS_CLASSIFIER"), _PACKAGE_ASSET]
-    for path in candidates:
-        if path and os.path.exists(path):
-            return path
-    raise FileNotFoundError(
-        f"The digits classifier {CLASSIFIER_FILE} was not found (looked in: "
-        f"{', '.join(p for p in candidates if p)}). It ships in the repository's saved_models/ "
-        "and as package data; to rebuild it run `python recipes/digits_classifier.py`, or set "
-        "KGAN_DIGITS_CLASSIFIER to its path."
-    )
+    return shipped_classifier_path(CLASSIFIER_FILE, "KGAN_DIGITS_CLASSIFIER", _PACKAGE_ASSET)
 
 
 @functools.lru_cache(maxsize=4)
-def _load(path):
+def load_classifier_file(path):
+    """A classifier `.keras` file as a `keras.Model`, loaded once per process and
+    absolute path (safe mode, not compiled)."""
     return load_model(path, compile=False)
 
 
 def load_digits_classifier(path=None):
     """The digits classifier as a `keras.Model` (images → class probabilities),
     loaded once per process and path (safe mode)."""
-    return _load(os.path.abspath(path or digits_classifier_path()))
+    return load_classifier_file(os.path.abspath(path or digits_classifier_path()))
 
 
-def to_classifier_input(images):
-    """Images `(n, s, s, 1)` in [-1, 1] → float32 `(n, 32, 32, 1)`, clipped to [-1, 1]."""
+def to_classifier_input(images, size=CLASSIFIER_SIZE):
+    """Images `(n, s, s, 1)` in [-1, 1] → float32 `(n, size, size, 1)` (default
+    32), clipped to [-1, 1]; other sizes resized by bilinear interpolation."""
     images = np.asarray(images, dtype="float32")
     if images.ndim != 4 or images.shape[1] != images.shape[2] or images.shape[3] != 1:
         raise ValueError(f"Digit images must be (n, size, size, 1). Received shape {images.shape}.")
     if not np.isfinite(images).all():
         raise ValueError("images contain NaN or Inf values.")
     images = np.clip(images, -1.0, 1.0)
-    size = images.shape[1]
-    if size != CLASSIFIER_SIZE:
-        zoom = CLASSIFIER_SIZE / size
+    if images.shape[1] != size:
+        zoom = size / images.shape[1]
         images = ndimage.zoom(images, (1, zoom, zoom, 1), order=1, grid_mode=True, mode="nearest")
     return images.astype("float32")
 
@@ -91,19 +101,21 @@ class DigitsFeatureExtractor:
 
     name = "digits_classifier"
     protocol = PROTOCOL
+    input_size = CLASSIFIER_SIZE
+    load_classifier = staticmethod(load_digits_classifier)
 
     def __init__(self, path=None, batch_size=256):
         check_int(batch_size, "batch_size")
         self.path = path
         self.batch_size = batch_size
-        classifier = load_digits_classifier(path)
+        classifier = self.load_classifier(path)
         self.model = keras.Model(classifier.inputs[0],
                                  [classifier.get_layer("features").output, classifier.outputs[0]])
         self.feature_dim = self.model.outputs[0].shape[-1]
 
     def features_and_probabilities(self, images):
         """Features `(n, 64)` and class probabilities `(n, 10)`, float64 numpy."""
-        images = to_classifier_input(images)
+        images = to_classifier_input(images, self.input_size)
         features, probabilities = [], []
         for start in range(0, len(images), self.batch_size):
             batch = images[start : start + self.batch_size]
@@ -150,15 +162,26 @@ class DigitsEvaluator:
         {'fid_digits': ..., 'kid_digits': ..., 'inception_score_digits': ..., 'classes_covered': 10, ...}
     """
 
+    suffix = "_digits"
+
     def __init__(self, image_size=32, metrics=("fid", "kid", "precision", "recall"),
                  kid_subsets=100, kid_subset_size=1000, extractor=None):
         self.image_size = image_size
-        self.extractor = extractor or _default_extractor()
-        self._train = load_digits(image_size=image_size, split="train")
-        test_x, self.test_labels = load_digits(image_size=image_size, split="test")
+        self.extractor = extractor or self.default_extractor()
+        self._train = self.load_split("train")
+        test_x, self.test_labels = self.load_split("test")
         features, self._test_probabilities = self.extractor.features_and_probabilities(test_x)
-        self.features = FeatureEvaluator(self.extractor, features, metrics, suffix="_digits",
+        self.features = FeatureEvaluator(self.extractor, features, metrics, suffix=self.suffix,
                                          kid_subsets=kid_subsets, kid_subset_size=kid_subset_size)
+
+    @staticmethod
+    def default_extractor():
+        """The shared `DigitsFeatureExtractor` of the shipped classifier."""
+        return _default_extractor()
+
+    def load_split(self, split):
+        """`(images, labels)` of the real `"train"` or `"test"` split at `image_size`."""
+        return load_digits(image_size=self.image_size, split=split)
 
     def real_floor(self):
         """The figures of the real train split (1,437 images) against the test split,
@@ -193,7 +216,7 @@ class DigitsEvaluator:
         predicted = probabilities.argmax(axis=1)
         shares = np.bincount(predicted, minlength=NUM_CLASSES) / len(predicted)
         result.update({
-            "inception_score_digits": inception_score(probabilities, splits=min(10, len(images)))[0],
+            "inception_score" + self.suffix: inception_score(probabilities, splits=min(10, len(images)))[0],
             "classes_covered": int((shares >= 0.01).sum()),
             "class_share_min": float(shares.min()),
             "confidence": float(probabilities.max(axis=1).mean()),

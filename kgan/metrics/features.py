@@ -9,7 +9,7 @@ from kgan.metrics.precision_recall import precision_recall
 from kgan.utils.validation import check_int
 
 FEATURE_METRICS = ("fid", "kid", "kid_std", "precision", "recall")
-EXTRACTORS = ("digits", "fid_inception", "inception_keras")
+EXTRACTORS = ("digits", "mnist", "fid_inception", "inception_keras")
 
 
 def feature_extractor(name, **kwargs):
@@ -17,7 +17,8 @@ def feature_extractor(name, **kwargs):
 
     Args:
         name: `"digits"` (`DigitsFeatureExtractor`, the shipped digits classifier,
-            "FID-digits"), `"fid_inception"` (`FIDInceptionExtractor`, the FID
+            "FID-digits"), `"mnist"` (`MNISTFeatureExtractor`, the shipped MNIST
+            classifier, "FID-MNIST"), `"fid_inception"` (`FIDInceptionExtractor`, the FID
             Inception network: comparable to published FIDs) or
             `"inception_keras"` (`KerasInceptionExtractor`, not comparable).
         **kwargs: passed to the extractor's constructor (e.g. `resize="clean"`,
@@ -34,9 +35,10 @@ def feature_extractor(name, **kwargs):
     # Imported here: kgan.metrics.digits imports this module.
     from kgan.metrics.digits import DigitsFeatureExtractor
     from kgan.metrics.inception import FIDInceptionExtractor, KerasInceptionExtractor
+    from kgan.metrics.mnist import MNISTFeatureExtractor
 
-    classes = dict(zip(EXTRACTORS, (DigitsFeatureExtractor, FIDInceptionExtractor,
-                                    KerasInceptionExtractor), strict=True))
+    classes = dict(zip(EXTRACTORS, (DigitsFeatureExtractor, MNISTFeatureExtractor,
+                                    FIDInceptionExtractor, KerasInceptionExtractor), strict=True))
     if name not in classes:
         raise ValueError(f"name must be one of {EXTRACTORS}. Received: name={name!r}")
     return classes[name](**kwargs)
@@ -47,7 +49,7 @@ class FeatureEvaluator:
 
     Args:
         extractor: callable, images `(n, ...)` → features `(n, d)` (numpy), or
-            the name of one (`"digits"`, `"fid_inception"`, `"inception_keras"`;
+            the name of one (`"digits"`, `"mnist"`, `"fid_inception"`, `"inception_keras"`;
             see `feature_extractor`).
         reference_features: array `(n_ref, d)`, the reference set's features.
         metrics: tuple of names from `"fid"`, `"kid"` (with `"kid_std"`),

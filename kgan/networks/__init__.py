@@ -7,6 +7,7 @@ from kgan.networks.conditional import conditional_discriminator, conditional_gen
 from kgan.networks.dcgan import dcgan_discriminator, dcgan_generator
 from kgan.networks.ganimation import ganimation_generator
 from kgan.networks.mlp import mlp_discriminator, mlp_generator
+from kgan.networks.packing import pack_discriminator
 from kgan.networks.patchgan import (
     patchgan_discriminator,
     pixel_discriminator,
@@ -41,6 +42,7 @@ __all__ = [
     "ganimation_generator",
     "mlp_discriminator",
     "mlp_generator",
+    "pack_discriminator",
     "patchgan_discriminator",
     "pixel_discriminator",
     "ProgressiveDiscriminator",
