@@ -18,6 +18,15 @@ With `--results FILE`, every finished run is appended to FILE (one JSON line)
 and runs already in FILE are not repeated, so a long benchmark can be stopped
 and resumed; the table covers every matching row in FILE.
 
+With `--defaults-only`, each model is instead built with kgan's library
+defaults only (the model class's own arguments, `compile()` with no optimizers,
+nothing tuned per mixture), on MLP shapes `--shapes DEPTHxWIDTH ...` (G and D
+alike, latent size 2), batch 512, `--steps` fresh batches; the rows also hold
+the shape and R3GAN's `gamma` argument, and go to their own results file:
+
+    python benchmarks/mixtures.py --defaults-only --backends jax --models r3gan gan \
+        --shapes 3x128 4x256 --seeds 2 --results benchmarks/results/mixtures_defaults.jsonl
+
 Anchors (PacGAN, Lin et al. 2018, Table 1; 2,500 samples, mean over trials):
 GAN ring 6.3 modes / 98.2 %, grid 17.3 / 94.8 %; PacGAN4 ring 7.8 / 95.9 %,
 grid 24.8 / 93.6 %.
@@ -51,8 +60,100 @@ def _load_recipe():
     return module
 
 
+# Model name → (kgan.models class name, the arguments that name the model), for --defaults-only.
+DEFAULT_MODELS = {
+    "gan": ("GAN", {}),
+    "lsgan": ("GAN", {"loss": "least_squares"}),
+    "hinge": ("GAN", {"loss": "hinge"}),
+    "wgan": ("WGAN", {}),
+    "wgan_gp": ("WGANGP", {}),
+    "r3gan": ("R3GAN", {}),
+}
+DEFAULTS_BATCH_SIZE = 512
+DEFAULTS_LATENT_DIM = 2
+
+
+def _parse_shape(text):
+    """`"3x128"` → `(3, 128)`: hidden layers and units of both MLPs."""
+    depth, _, width = text.partition("x")
+    if not (depth.isdigit() and width.isdigit() and int(depth) > 0 and int(width) > 0):
+        raise argparse.ArgumentTypeError(
+            f"shape must be DEPTHxWIDTH with positive integers, e.g. 3x128. Received: {text!r}"
+        )
+    return text
+
+
+def _run_with_defaults(model_name, mixture, shape, seed, steps):
+    """Trains `model_name` with kgan's defaults only; returns its mode coverage."""
+    import time
+
+    import keras
+    import numpy as np
+
+    import kgan
+
+    keras.utils.set_random_seed(seed)
+    depth, width = (int(part) for part in shape.split("x"))
+    class_name, arguments = DEFAULT_MODELS[model_name]
+    model = getattr(kgan.models, class_name)(
+        kgan.networks.mlp_generator(DEFAULTS_LATENT_DIM, 2, width=width, depth=depth),
+        kgan.networks.mlp_discriminator(2, width=width, depth=depth),
+        latent_dim=DEFAULTS_LATENT_DIM,
+        seed=seed,
+        **arguments,
+    )
+    model.compile()
+    x = kgan.data.gaussian_mixture(mixture, steps * DEFAULTS_BATCH_SIZE, seed=seed)
+    guard = kgan.callbacks.NaNGuard(raise_error=False)
+    start = time.perf_counter()
+    model.fit(x, batch_size=DEFAULTS_BATCH_SIZE, epochs=1, shuffle=False, verbose=0,
+              callbacks=[guard])
+    seconds = time.perf_counter() - start
+    centers, std = kgan.data.mixture_modes(mixture)
+    samples = model.generate(2500, seed=seed + 1000)
+    if guard.message is None and np.isfinite(samples).all():
+        coverage = kgan.metrics.mode_coverage(samples, centers, std)
+    else:
+        coverage = {"modes": 0, "high_quality": 0.0, "reverse_kl": math.inf}
+    return {
+        "backend": keras.backend.backend(),
+        "num_modes": len(centers),
+        **coverage,
+        "seconds": seconds,
+        "diverged": guard.message is not None or not np.isfinite(samples).all(),
+        "gamma": getattr(model, "gamma", None),
+    }
+
+
+def _default_gamma(model_name):
+    """R3GAN's default `gamma` (it tells rows of different library defaults apart), else None."""
+    import inspect
+
+    import kgan
+
+    class_name, _ = DEFAULT_MODELS[model_name]
+    parameter = inspect.signature(getattr(kgan.models, class_name)).parameters.get("gamma")
+    return None if parameter is None else parameter.default
+
+
+def _defaults_worker(args):
+    for model in args.models:
+        for shape in args.shapes:
+            for mixture in args.mixtures:
+                for seed in range(args.seeds):
+                    if (model, mixture, seed, shape, _default_gamma(model)) in args.done:
+                        continue
+                    row = _run_with_defaults(model, mixture, shape, seed, args.steps)
+                    row.update(model=model, mixture=mixture, seed=seed, shape=shape,
+                               steps=args.steps)
+                    print(_PREFIX + json.dumps(row), flush=True)
+
+
 def _worker(args):
     """Runs in a subprocess with KERAS_BACKEND set; prints one line per run."""
+    if args.defaults_only:
+        _defaults_worker(args)
+        return
     recipe = _load_recipe()
     for model in args.models:
         for mixture in args.mixtures:
@@ -98,6 +199,8 @@ def _run_backend(backend, args, done):
         "--done",
         json.dumps(sorted(done)),
     ]
+    if args.defaults_only:
+        command += ["--defaults-only", "--steps", str(args.steps), "--shapes", *args.shapes]
     rows = []
     process = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -110,7 +213,7 @@ def _run_backend(backend, args, done):
                 with open(args.results, "a") as file:
                     file.write(json.dumps(row) + "\n")
             print(
-                f"  {backend:10s} {row['model']:7s} {row['mixture']:6s} seed {row['seed']}: "
+                f"  {backend:10s} {_label(row):7s} {row['mixture']:6s} seed {row['seed']}: "
                 + ("DIVERGED (non-finite), " if row["diverged"] else
                    f"{row['modes']}/{row['num_modes']} modes, {100 * row['high_quality']:.1f}% hq, "
                    f"KL {row['reverse_kl']:.3f}, ")
@@ -124,6 +227,13 @@ def _run_backend(backend, args, done):
     return rows
 
 
+def _run_key(row):
+    """What identifies a run in a results file: (model, mixture, seed[, shape, gamma])."""
+    if "shape" not in row:
+        return (row["model"], row["mixture"], row["seed"])
+    return (row["model"], row["mixture"], row["seed"], row["shape"], row["gamma"])
+
+
 def _read_results(path):
     if not os.path.exists(path):
         return []
@@ -135,11 +245,21 @@ def _mean(values):
     return sum(values) / len(values) if values else math.nan
 
 
+def _label(row):
+    """The model's name, with the shape and R3GAN's γ of a --defaults-only row."""
+    label = row["model"]
+    if row.get("gamma") is not None:
+        label += f" γ={row['gamma']}"
+    if "shape" in row:
+        label += f" {row['shape']}"
+    return label
+
+
 def summarize(rows):
-    """Groups rows by (backend, model, mixture): means (and mins) over seeds."""
+    """Groups rows by (backend, model label, mixture): means (and mins) over seeds."""
     groups = {}
     for row in rows:
-        groups.setdefault((row["backend"], row["model"], row["mixture"]), []).append(row)
+        groups.setdefault((row["backend"], _label(row), row["mixture"]), []).append(row)
     table = []
     for (backend, model, mixture), runs in groups.items():
         table.append(
@@ -164,13 +284,13 @@ def summarize(rows):
 
 def format_table(table, mixtures):
     header = (
-        f"{'backend':<11}{'model':<9}{'mixture':<8}{'seeds':>5}{'div':>4}{'modes':>8}{'min':>5}"
+        f"{'backend':<11}{'model':<24}{'mixture':<8}{'seeds':>5}{'div':>4}{'modes':>8}{'min':>5}"
         f"{'hq %':>7}{'min':>6}{'rev KL':>8}{'sec':>7}"
     )
     lines = [header, "-" * len(header)]
     for row in table:
         lines.append(
-            f"{row['backend']:<11}{row['model']:<9}{row['mixture']:<8}{row['seeds']:>5}"
+            f"{row['backend']:<11}{row['model']:<24}{row['mixture']:<8}{row['seeds']:>5}"
             f"{row['diverged']:>4}{row['modes']:>5.1f}/{row['num_modes']:<2}{row['min_modes']:>5}"
             f"{row['high_quality']:>7.1f}{row['min_high_quality']:>6.1f}"
             f"{row['reverse_kl']:>8.3f}{row['seconds']:>7.0f}"
@@ -179,7 +299,7 @@ def format_table(table, mixtures):
     for name, anchor in ANCHORS.items():
         for mixture in mixtures:
             modes, hq = anchor[mixture]
-            lines.append(f"{name:<20}{mixture:<8}{'':>9}{modes:>5.1f}{'':>8}{hq:>7.1f}")
+            lines.append(f"{name:<35}{mixture:<8}{'':>9}{modes:>5.1f}{'':>8}{hq:>7.1f}")
     return "\n".join(lines)
 
 
@@ -197,11 +317,23 @@ def main(argv=None):
     parser.add_argument(
         "--results", default=None, help="append each run to this JSONL file; skip runs in it"
     )
+    parser.add_argument(
+        "--defaults-only", action="store_true", help="kgan's library defaults, not the recipe's"
+    )
+    parser.add_argument(
+        "--shapes", nargs="+", type=_parse_shape, default=["3x128"],
+        help="--defaults-only: MLP shapes DEPTHxWIDTH of G and D (default 3x128)",
+    )
+    parser.add_argument(
+        "--steps", type=int, default=10000, help="--defaults-only: training steps (default 10000)"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--done", default="[]", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds must be ≥ 1. Received: {args.seeds}")
+    if args.steps < 1:
+        parser.error(f"--steps must be ≥ 1. Received: {args.steps}")
     if args.worker:
         args.done = {tuple(key) for key in json.loads(args.done)}
         _worker(args)
@@ -214,10 +346,11 @@ def main(argv=None):
         and row["model"] in args.models
         and row["mixture"] in args.mixtures
         and row["seed"] < args.seeds
+        and (not args.defaults_only or (row["shape"] in args.shapes and row["steps"] == args.steps))
     ]
     rows = list(previous)
     for backend in args.backends:
-        done = {(r["model"], r["mixture"], r["seed"]) for r in previous if r["backend"] == backend}
+        done = {_run_key(r) for r in previous if r["backend"] == backend}
         print(f"running {backend} ({len(done)} runs already done) ...", file=sys.stderr, flush=True)
         rows.extend(_run_backend(backend, args, done))
     table = summarize(rows)

@@ -182,6 +182,7 @@ def build_model(config):
             latent_dim=config["latent_dim"],
             gamma=config["gamma"],
             d_steps=d_steps,
+            ema_decay=None,  # the tuned figures sample the generator itself, as the other models
             seed=config["seed"],
         )
         beta_1, beta_2 = config["r3gan_betas"]

@@ -1,6 +1,7 @@
 """Shared test helpers. The Keras backend is fixed per process by KERAS_BACKEND;
 scripts/test.sh runs the suite once per backend."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -92,3 +93,13 @@ def relative_difference(actual, expected):
     expected = np.asarray(keras.ops.convert_to_numpy(expected), dtype="float64")
     actual = np.asarray(keras.ops.convert_to_numpy(actual), dtype="float64")
     return float(np.max(np.abs(actual - expected)) / expected.std())
+
+
+def load_benchmark(name):
+    """The module `benchmarks/<name>.py` (the benchmarks are scripts, not a package)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    spec = importlib.util.spec_from_file_location(
+        f"benchmark_{name}", os.path.join(root, "benchmarks", f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -85,18 +85,51 @@ def test_r3gan_contract(make, tmp_path):
     assert loaded.loss_name == "relativistic"
 
 
-def test_r3gan_default_optimizers_follow_the_paper():
+def test_r3gan_default_optimizers_are_adam_1e3_with_the_papers_betas():
     g, d = tiny_mlp_pair()
     model = kgan.models.R3GAN(g, d, latent_dim=4)
     model.compile()
     for optimizer in (model.g_optimizer, model.d_optimizer):
         assert isinstance(optimizer, keras.optimizers.Adam)
-        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
+        assert float(optimizer.learning_rate) == pytest.approx(1e-3)
         assert (optimizer.beta_1, optimizer.beta_2, optimizer.epsilon) == (0.0, 0.99, 1e-8)
 
 
-@pytest.mark.parametrize("gamma", [0.0, -1.0, True, "1"])
+@pytest.mark.parametrize("gamma", [0.0, -1.0, True, "1", "Auto"])
 def test_r3gan_gamma_must_be_positive(gamma):
     g, d = tiny_mlp_pair()
-    with pytest.raises(ValueError, match="gamma must be a finite number > 0. Received: gamma="):
+    with pytest.raises(
+        ValueError, match='gamma must be a finite number > 0 or "auto". Received: gamma='
+    ):
         kgan.models.R3GAN(g, d, latent_dim=4, gamma=gamma)
+
+
+def _fit_one_step(model, x):
+    model.compile()
+    model.fit(x, batch_size=len(x), epochs=1, verbose=0)
+    return value(model.gamma_value)
+
+
+def test_r3gan_auto_gamma_follows_the_data_scale(tmp_path):
+    # The default γ is 0.2 × the first batch's variance per coordinate, so data
+    # 10× wider gets a 100× larger γ; a saved model keeps the value it set.
+    x = kgan.data.gaussian_mixture("ring8", 64, seed=0)
+    expected = 0.2 * float(np.mean(np.var(x, axis=0)))
+    model = kgan.models.R3GAN(*tiny_mlp_pair(), latent_dim=4, seed=0)
+    assert model.gamma == "auto"
+    assert _fit_one_step(model, x) == pytest.approx(expected, rel=1e-4)
+    wide = kgan.models.R3GAN(*tiny_mlp_pair(), latent_dim=4, seed=0)
+    assert _fit_one_step(wide, 10.0 * x) == pytest.approx(100.0 * expected, rel=1e-4)
+    path = str(tmp_path / "r3gan.keras")
+    wide.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.get_config()["gamma"] == "auto"
+    assert value(loaded.gamma_value) == pytest.approx(100.0 * expected, rel=1e-4)
+    # Training on goes on with the saved γ, not one from the new data.
+    assert _fit_one_step(loaded, x) == pytest.approx(100.0 * expected, rel=1e-4)
+
+
+def test_r3gan_explicit_gamma_is_kept():
+    model = kgan.models.R3GAN(*tiny_mlp_pair(), latent_dim=4, gamma=0.3, seed=0)
+    x = kgan.data.gaussian_mixture("ring8", 64, seed=0)
+    assert _fit_one_step(model, 10.0 * x) == pytest.approx(0.3)

@@ -1,25 +1,15 @@
 """benchmarks/stacked_mnist.py at smoke size on the current backend: a run, its row, resuming."""
 
-import importlib.util
-import os
-
 import keras
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from .conftest import load_benchmark
+
 SMOKE = ["num_train=128", "batch_size=32", "base_filters=4", "latent_dim=8", "epochs=1",
          "num_eval_samples=256", "grid_every_n_epochs=1"]
 
 
-def _benchmark():
-    spec = importlib.util.spec_from_file_location(
-        "stacked_mnist_benchmark", os.path.join(ROOT, "benchmarks", "stacked_mnist.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_runs_record_rows_and_resume(tmp_path, capsys):
-    benchmark = _benchmark()
+    benchmark = load_benchmark("stacked_mnist")
     backend = keras.backend.backend()
     results = tmp_path / "results.jsonl"
     argv = ["--backends", backend, "--models", "pacgan2", "--seeds", "1", "--results",
