@@ -1,9 +1,12 @@
-"""Steps/s of the same WGAN-GP on 1 and on 4 virtual CPU devices, JAX and TensorFlow.
+"""Steps/s of the same WGAN-GP on 1 and on 4 virtual CPU devices (JAX, TensorFlow)
+and in 1 and 2 processes (torch, JAX).
 
-Runs tests/distributed_run.py once per backend (JAX `keras.distribution.DataParallel`,
-TF `MirroredStrategy`); also prints the largest weight difference between the
-two runs. Virtual CPU devices share the machine's cores, so this measures the
-overhead of the distribution machinery, not a speed-up.
+Runs tests/distributed_run.py once per setting (JAX `keras.distribution.DataParallel`,
+TF `MirroredStrategy`; 2 processes over gloo on loopback: torch.distributed, and a JAX
+multi-controller run of 2 × 4 virtual CPU devices); also prints the largest
+weight difference between the two runs. Virtual CPU devices and the processes
+share the machine's cores, so this measures the overhead of the distribution
+machinery, not a speed-up.
 
     python benchmarks/distributed.py [--steps 64] [--batch 256]
 """
@@ -22,18 +25,21 @@ def main():
     parser.add_argument("--steps", type=int, default=64)
     parser.add_argument("--batch", type=int, default=256)
     args = parser.parse_args()
-    print(f"{'backend':<12}{'1 device':>12}{'4 devices':>12}{'max |Δw|':>12}")
-    for backend in ("jax", "tensorflow"):
+    print(f"{'run':<24}{'one':>12}{'distributed':>14}{'max |Δw|':>12}")
+    runs = (("jax", "4 devices", []), ("tensorflow", "4 devices", []),
+            ("torch", "2 processes", ["--processes", "2"]),
+            ("jax", "2 processes", ["--processes", "2"]))
+    for backend, label, extra in runs:
         env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
         run = subprocess.run(
             [sys.executable, os.path.join(ROOT, "tests", "distributed_run.py"),
-             "--steps", str(args.steps), "--batch", str(args.batch)],
+             "--steps", str(args.steps), "--batch", str(args.batch), *extra],
             env=env, capture_output=True, text=True, check=True,
         )
         result = json.loads(run.stdout.strip().splitlines()[-1])
         print(
-            f"{backend:<12}{result['single_steps_per_second']:>10.1f}/s"
-            f"{result['distributed_steps_per_second']:>10.1f}/s"
+            f"{backend + ', ' + label:<24}{result['single_steps_per_second']:>10.1f}/s"
+            f"{result['distributed_steps_per_second']:>12.1f}/s"
             f"{result['max_weight_difference']:>12.1e}"
         )
 

@@ -1,7 +1,7 @@
 """The `kgan` command line: list and train recipes; sample, evaluate and export saved models.
 
     kgan recipes
-    kgan train [dcgan_mnist] [--backend jax] [--smoke] [--set epochs=5 ...]
+    kgan train [dcgan_mnist] [--backend jax] [--smoke] [--set epochs=5 ...] [--workers N]
     kgan sample runs/dcgan_digits/model.keras --num 64 --out grid.png [--seed 0]
     kgan evaluate runs/dcgan_digits/model.keras [--num 1000]
     kgan export runs/dcgan_digits/model.keras exported/dcgan/1 [--overwrite]
@@ -26,6 +26,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 
@@ -157,8 +158,37 @@ def cmd_train(args):
         config = with_overrides(recipe_defaults(recipe, smoke=args.smoke), args.overrides)
     except ValueError as error:
         args.parser.error(str(error))
+    if args.workers > 1:
+        sys.exit(_launch_workers(args))
     _choose_torch_threads(args)
-    print(to_json(recipe.run(config)))
+    from kgan.backend import initialize_processes, is_chief
+
+    initialize_processes()
+    if is_chief():
+        print(to_json(recipe.run(config)))
+        return
+    # Another rank of a multi-process run: the recipe's own files go to a folder
+    # removed afterwards (rank 0 writes the run's files).
+    with tempfile.TemporaryDirectory() as scratch:
+        recipe.run({**config, "out_dir": scratch,
+                    **({"tensorboard_dir": None} if "tensorboard_dir" in config else {})})
+
+
+def _launch_workers(args):
+    """`--workers N`: this command as N local processes of one run (`kgan.launcher`);
+    returns the exit code."""
+    from kgan.launcher import launch
+
+    backend = _current_backend()
+    if backend != "torch":
+        # A JAX multi-controller recipe run hangs after training (its sampling and
+        # saving on rank 0 alone); kgan.launcher runs JAX for library scripts.
+        args.parser.error(f"--workers > 1 needs the torch backend: kgan does not run recipes "
+                          f"as TensorFlow or JAX multi-process runs yet. Received: "
+                          f"--backend {backend}")
+    # argparse keeps the last --workers: each process runs the command as one worker.
+    return launch([sys.executable, "-m", "kgan.cli", *args.argv, "--workers", "1"],
+                  backend, args.workers)
 
 
 def _choose_torch_threads(args):
@@ -282,6 +312,10 @@ def build_parser():
     train.add_argument("--smoke", action="store_true",
                        help="apply the recipe's SMOKE overrides first (a run of seconds); "
                             "its files go to <out_dir>/smoke, not over a full run's")
+    train.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                       help="torch backend: train as N local processes of one "
+                            "torch.distributed run (gloo on CPU); rank 0's output is shown and "
+                            "writes the files; when one process fails all are ended (default 1)")
     train.add_argument("--torch-threads", type=int, metavar="N",
                        help="torch backend: CPU threads (default 1, or torch's own choice "
                             "when OMP_NUM_THREADS is set; 0: torch's own choice)")
@@ -352,6 +386,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = argv
     if not args.verbose:
         quiet_native_logs()
     if args.backend and args.backend != _current_backend():

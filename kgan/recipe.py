@@ -139,7 +139,8 @@ def to_json(result):
 
 
 def save_and_summarize(model, history, train_seconds, out_dir):
-    """Saves `out_dir/model.keras` and `out_dir/loss_curves.png`; returns the
+    """Saves `out_dir/model.keras` and `out_dir/loss_curves.png` (in a
+    multi-process run, rank 0 only: `kgan.backend.is_chief`); returns the
     summary every recipe reports.
 
     Returns:
@@ -148,11 +149,14 @@ def save_and_summarize(model, history, train_seconds, out_dir):
     """
     import keras
 
-    os.makedirs(out_dir, exist_ok=True)
+    from kgan.backend import is_chief
+
     model_path = os.path.join(out_dir, "model.keras")
-    model.save(model_path)
     curves_path = os.path.join(out_dir, "loss_curves.png")
-    save_loss_curves(history, curves_path)
+    if is_chief():
+        os.makedirs(out_dir, exist_ok=True)
+        model.save(model_path)
+        save_loss_curves(history, curves_path)
     return {
         "backend": keras.backend.backend(),
         "train_seconds": round(train_seconds, 1),

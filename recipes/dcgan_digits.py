@@ -10,6 +10,7 @@ TensorBoard (`tensorboard --logdir DIR`; needs the tensorflow and tensorboard
 packages, on any backend).
 
     kgan train dcgan_digits [--backend jax] [--set key=value ...]
+    kgan train dcgan_digits --backend torch --workers 2   # 2 processes, batch_size global
     python recipes/dcgan_digits.py [--set key=value ...]
 """
 
@@ -61,8 +62,10 @@ def run(config):
     out_dir = config["out_dir"]
     callbacks = kgan.recipe.training_callbacks(config)
     start = time.time()
+    # In a multi-process run each process trains on its rows of every global batch.
+    shard, batch_size = kgan.data.process_shard(images, config["batch_size"])
     history = model.fit(
-        images, batch_size=config["batch_size"], epochs=config["epochs"], callbacks=callbacks,
+        shard, batch_size=batch_size, epochs=config["epochs"], callbacks=callbacks,
         verbose=config["verbose"],
     )
     train_seconds = time.time() - start

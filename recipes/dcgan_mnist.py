@@ -11,6 +11,7 @@ With `--set tensorboard_dir=DIR` it also logs the losses, FID-MNIST every 5
 epochs and the sample grids to TensorBoard.
 
     kgan train dcgan_mnist [--backend jax] [--set key=value ...]
+    kgan train dcgan_mnist --backend torch --workers 2   # 2 processes, batch_size global
     python recipes/dcgan_mnist.py [--set key=value ...]
 """
 
@@ -55,7 +56,9 @@ def run(config):
     callbacks = kgan.recipe.training_callbacks(config, evaluator=evaluator,
                                                metrics=("fid_mnist", "kid_mnist"))
     start = time.time()
-    history = model.fit(images, batch_size=config["batch_size"], epochs=config["epochs"],
+    # In a multi-process run each process trains on its rows of every global batch.
+    shard, batch_size = kgan.data.process_shard(images, config["batch_size"])
+    history = model.fit(shard, batch_size=batch_size, epochs=config["epochs"],
                         callbacks=callbacks, verbose=config["verbose"])
     train_seconds = time.time() - start
     out_dir = config["out_dir"]

@@ -14,15 +14,23 @@ backend (the devices must be configured before the backend starts):
 
 JAX uses `keras.distribution.DataParallel` over
 `XLA_FLAGS=--xla_force_host_platform_device_count=4`; TensorFlow a
-`tf.distribute.MirroredStrategy` over 4 logical CPU devices. Both runs start
-from the same weights and seed and see the same global batches. Output: final
-losses, the largest weight difference, and steps/s of a timed second epoch.
+`tf.distribute.MirroredStrategy` over 4 logical CPU devices. With `--processes P`
+(torch) the distributed run is P processes of one `torch.distributed` group
+(gloo), started by `kgan.launcher.launch` as `kgan train --workers P` starts
+them, each training on its `kgan.data.process_shard` of every global batch:
+
+    KERAS_BACKEND=torch python tests/distributed_run.py --processes 2 ...
+
+Both runs start from the same weights and seed and see the same global batches.
+Output: final losses, the largest weight difference, and steps/s of a timed
+second epoch.
 """
 
 import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 
 DEVICES = 4
@@ -47,6 +55,8 @@ import numpy as np  # noqa: E402
 
 import kgan  # noqa: E402
 import kgan.backend  # noqa: E402
+
+MODELS = ("wgan_gp", "diffaugment")
 
 
 def build(model_name):
@@ -99,12 +109,86 @@ def distributed_context():
     return strategy.scope()
 
 
+def max_weight_difference(weights, other_weights):
+    return max(
+        float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+        for a, b in zip(weights, other_weights)
+    )
+
+
+def process_worker(args):
+    """One rank of the `--processes` run: trains each `--model` on its shard of every
+    global batch; rank 0 writes logs and weights to `--result`."""
+    kgan.backend.initialize_processes()
+    results = {}
+    for name in args.model:
+        model = build(name)
+        shard, batch = kgan.data.process_shard(training_data(name, args.steps * args.batch),
+                                               args.batch)
+        logs, rate = train(model, shard, batch, args.steps)
+        results[name] = {"logs": logs, "steps_per_second": rate}
+        if kgan.backend.is_chief():
+            np.savez(f"{args.result}.{name}.npz", *model.get_weights())
+    if kgan.backend.is_chief():
+        with open(args.result + ".json", "w", encoding="utf-8") as file:
+            json.dump(results, file)
+
+
+def compare_processes(args):
+    """Each `--model` in one process, then in `--processes` ranks launched as
+    `kgan train --workers` launches them (one launch for every model: a
+    process's start takes seconds); prints one JSON line per model."""
+    import kgan.launcher
+
+    singles = {}
+    for name in args.model:
+        model = build(name)
+        singles[name] = (model, *train(model, training_data(name, args.steps * args.batch),
+                                       args.batch, args.steps))
+    with tempfile.TemporaryDirectory() as directory:
+        result = os.path.join(directory, "rank0")
+        code = kgan.launcher.launch(
+            [sys.executable, os.path.abspath(__file__), *sys.argv[1:], "--result", result],
+            BACKEND, args.processes,
+        )
+        if code:
+            sys.exit(code)
+        with open(result + ".json", encoding="utf-8") as file:
+            distributed = json.load(file)
+        weights = {}
+        for name in args.model:
+            with np.load(f"{result}.{name}.npz") as arrays:
+                weights[name] = [arrays[f"arr_{i}"] for i in range(len(arrays.files))]
+    for name, (model, logs, rate) in singles.items():
+        print(json.dumps({
+            "backend": BACKEND,
+            "model": name,
+            "devices": args.processes,
+            "single": logs,
+            "distributed": distributed[name]["logs"],
+            "max_weight_difference": max_weight_difference(model.get_weights(), weights[name]),
+            "required_callbacks": [type(c).__name__ for c in kgan.backend.required_callbacks()],
+            "single_steps_per_second": rate,
+            "distributed_steps_per_second": distributed[name]["steps_per_second"],
+        }))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--model", choices=("wgan_gp", "diffaugment"), default="wgan_gp")
+    parser.add_argument("--model", choices=MODELS, nargs="+", default=["wgan_gp"],
+                        help="one model; with --processes, one or more")
+    parser.add_argument("--processes", type=int, default=None)
+    parser.add_argument("--result", help="(set by --processes for its ranks)")
     args = parser.parse_args()
+    if args.processes:
+        if BACKEND == "torch":
+            kgan.backend.torch.set_cpu_threads(1)  # one core a process, as torchrun's OMP default
+        return process_worker(args) if args.result else compare_processes(args)
+    if len(args.model) != 1:
+        parser.error(f"--model takes one model without --processes. Received: {args.model}")
+    args.model = args.model[0]
     x = training_data(args.model, args.steps * args.batch)
 
     single = build(args.model)
@@ -120,10 +204,7 @@ def main():
 
     # The JAX guard against Keras' background callback thread (kgan.backend.jax).
     required = [type(c).__name__ for c in kgan.backend.required_callbacks()]
-    difference = max(
-        float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
-        for a, b in zip(single.get_weights(), distributed.get_weights())
-    )
+    difference = max_weight_difference(single.get_weights(), distributed.get_weights())
     print(
         json.dumps(
             {

@@ -27,7 +27,7 @@ EXPECTED = {
                     "PixelShuffle", "ProjectionHead", "SpectralNormalization"],
     "kgan.data": ["gaussian_mixture", "images_from_array", "load_digits", "load_image_folder", "load_mnist", "stacked_mnist",
                   "load_paired_folder", "load_tfds", "load_unpaired_folder", "make_dataset",
-                  "mixture_modes", "domain_digits", "render_domains", "paired_digits", "unpaired_digits",
+                  "process_shard", "mixture_modes", "domain_digits", "render_domains", "paired_digits", "unpaired_digits",
                   "condition_digits", "style_digits", "UnpairedDataset", "ImageFolderStream", "PairedDataset", "load_celeba_folder"],
     "kgan.metrics": ["DigitsEvaluator", "DigitsFeatureExtractor", "FeatureEvaluator",
                      "FeatureStatistics", "digits_features", "feature_statistics",

@@ -27,8 +27,20 @@ It offers the following, selected here from `keras.backend.backend()`:
   steps (JAX jit, `tf.function`, XLA), where a Python `if` on a tensor cannot,
   so interval-gated work (lazy regularisation) decides on a step counter.
 - `replica_context()`: `(replica_id, num_replicas)` inside a `tf.distribute`
-  replica, `(0, 1)` elsewhere, so per-sample noise can be drawn for the global
-  batch and sliced (distributed training then equals single-device training).
+  replica, `(rank, world_size)` on torch under a `torch.distributed` group of
+  several ranks, `(0, 1)` elsewhere, so per-sample noise can be drawn for the
+  global batch and sliced (distributed training then equals single-device
+  training).
+- `initialize_processes()`: joins the multi-process run the environment
+  describes, as `kgan train --workers N` sets it (torch:
+  `RANK`/`WORLD_SIZE`/`MASTER_ADDR`/`MASTER_PORT`, also `torchrun`'s; JAX:
+  Keras' `KERAS_DISTRIBUTION_*`, then `DataParallel` over every process's
+  devices); nothing in a single process or on TensorFlow, whose multi-worker
+  training kgan does not set up yet.
+- `process_index()`, `process_count()`: this process's rank and the number of
+  processes of a multi-process run (`0`, `1` in one process); `is_chief()`:
+  whether this process is rank 0, the only one that writes files
+  (checkpoints, sample grids, metrics, model files).
 - `required_callbacks()`: callbacks `fit()` must add on this backend.
 - `jit_compiles_input_gradients()`: whether `jit_compile=True` can compile a
   step that differentiates input gradients (double backward); torch.compile
@@ -61,7 +73,15 @@ if _BACKEND == "tensorflow":
         required_callbacks,
         writes_saved_models,
     )
-    from kgan.backend.tensorflow import gradients, input_gradients, replica_context, run_if
+    from kgan.backend.tensorflow import (
+        gradients,
+        initialize_processes,
+        input_gradients,
+        process_count,
+        process_index,
+        replica_context,
+        run_if,
+    )
 elif _BACKEND == "jax":
     from kgan.backend.common import (
         apply_gradients,
@@ -69,14 +89,27 @@ elif _BACKEND == "jax":
         replica_context,
         writes_saved_models,
     )
-    from kgan.backend.jax import TrainStep, gradients, input_gradients, required_callbacks, run_if
+    from kgan.backend.jax import (
+        TrainStep,
+        gradients,
+        initialize_processes,
+        input_gradients,
+        process_count,
+        process_index,
+        required_callbacks,
+        run_if,
+    )
 elif _BACKEND == "torch":
-    from kgan.backend.common import TrainStep, replica_context, required_callbacks
+    from kgan.backend.common import TrainStep, required_callbacks
     from kgan.backend.torch import (
         apply_gradients,
         gradients,
+        initialize_processes,
         input_gradients,
         jit_compiles_input_gradients,
+        process_count,
+        process_index,
+        replica_context,
         run_if,
         writes_saved_models,
     )
@@ -95,12 +128,22 @@ update = functools.partial(
 )
 update.__doc__ = optimizer_step.update.__doc__
 
+
+def is_chief():
+    """Whether this process is rank 0 of a multi-process run (or the only process):
+    the one that writes checkpoints, sample grids, metrics and model files."""
+    return process_index() == 0
+
 __all__ = [
     "TrainStep",
     "apply_gradients",
     "gradients",
+    "initialize_processes",
     "input_gradients",
+    "is_chief",
     "jit_compiles_input_gradients",
+    "process_count",
+    "process_index",
     "replica_context",
     "required_callbacks",
     "run_if",

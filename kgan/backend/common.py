@@ -12,11 +12,11 @@ def apply_gradients(optimizer, grads, variables):
 
 
 def replica_context():
-    """`(0, 1)`: one program sees the global batch (JAX, torch).
+    """`(0, 1)`: one program sees the global batch (JAX).
 
-    Under `keras.distribution` JAX runs one global program, so noise drawn for
-    the global batch is already split across devices; Keras offers no
-    multi-device distribution for the torch backend.
+    Under `keras.distribution` JAX runs one global program, also across the
+    processes of a multi-controller run, so noise drawn for the global batch is
+    already split across devices.
     """
     return 0, 1
 

@@ -13,6 +13,8 @@ are returned from the traced function and re-applied outside it, so no traced
 value leaks.
 """
 
+import os
+
 import jax
 import keras
 from keras import StatelessScope, ops
@@ -128,6 +130,34 @@ def run_if(condition, fn):
     _reassign(
         assigned, jax.lax.cond(ops.convert_to_tensor(condition), new_values, current_values)
     )
+
+
+def initialize_processes():
+    """Joins the multi-controller run that `kgan train --workers` (or the user)
+    describes with Keras' variables (`KERAS_DISTRIBUTION_JOB_ADDRESSES`, the
+    first one the coordinator; `KERAS_DISTRIBUTION_NUM_PROCESSES`;
+    `KERAS_DISTRIBUTION_PROCESS_ID`) and sets `keras.distribution.DataParallel`
+    over every process's devices, without auto-sharding: each process feeds its
+    `kgan.data.process_shard`. CPU collectives go through gloo. Does nothing
+    without more than one process or when joined. Call it before any JAX work."""
+    if (int(os.environ.get("KERAS_DISTRIBUTION_NUM_PROCESSES", "1")) <= 1
+            or jax.distributed.is_initialized()):
+        return
+    jax.config.update("jax_cpu_collectives_implementation", "gloo")
+    keras.distribution.initialize()
+    keras.distribution.set_distribution(
+        keras.distribution.DataParallel(devices=jax.devices(), auto_shard_dataset=False)
+    )
+
+
+def process_index():
+    """This process's index in a multi-controller run (`jax.process_index()`); 0 alone."""
+    return jax.process_index()
+
+
+def process_count():
+    """The processes of a multi-controller run (`jax.process_count()`); 1 alone."""
+    return jax.process_count()
 
 
 class _SynchronousBatchEnd(keras.callbacks.Callback):

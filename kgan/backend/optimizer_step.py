@@ -33,9 +33,9 @@ def update(loss_fn, variables, optimizer, *, gradients, apply_gradients, run_if,
     if replica_context()[1] > 1:
         raise ValueError(
             "The mixed_float16 policy (loss scaling) is not supported under a multi-replica "
-            "tf.distribute strategy in kgan: skipping an update on overflow would need a "
-            "cross-replica decision inside the replica step. Use the 'mixed_bfloat16' policy, "
-            "which needs no loss scaling."
+            "tf.distribute strategy or torch.distributed group in kgan: skipping an update on "
+            "overflow would need a cross-replica decision inside the replica step. Use the "
+            "'mixed_bfloat16' policy, which needs no loss scaling."
         )
     # Copies: the scale and counter are assigned below (in place on torch).
     scale = ops.copy(optimizer.dynamic_scale)

@@ -55,3 +55,17 @@ def replica_context():
     if context is None or context.num_replicas_in_sync == 1:
         return 0, 1
     return context.replica_id_in_sync_group, context.num_replicas_in_sync
+
+
+def initialize_processes():
+    """Nothing: kgan does not set up TensorFlow multi-worker runs (TF_CONFIG) yet."""
+
+
+def process_index():
+    """0: one process (kgan sets up no TensorFlow multi-worker run)."""
+    return 0
+
+
+def process_count():
+    """1: one process (kgan sets up no TensorFlow multi-worker run)."""
+    return 1

@@ -11,6 +11,7 @@ import warnings
 import keras
 import numpy as np
 
+from kgan.backend import is_chief
 from kgan.utils.validation import check_int
 
 FORMAT_VERSION = 1
@@ -301,10 +302,11 @@ class Checkpoint(keras.callbacks.Callback):
     # ------------------------------------------------------------ resume
     def on_train_begin(self, logs=None):
         model = self.model
-        os.makedirs(self.directory, exist_ok=True)
-        for name in os.listdir(self.directory):  # leftovers of a killed write
-            if name.startswith(_TMP_PREFIX) and name.endswith(_SUFFIX):
-                os.remove(os.path.join(self.directory, name))
+        if is_chief():  # in a multi-process run every rank restores, rank 0 alone writes
+            os.makedirs(self.directory, exist_ok=True)
+            for name in os.listdir(self.directory):  # leftovers of a killed write
+                if name.startswith(_TMP_PREFIX) and name.endswith(_SUFFIX):
+                    os.remove(os.path.join(self.directory, name))
         self.restored_from, self.history, self._epochs = None, {}, []
         if not self.restore and list_checkpoints(self.directory):
             raise ValueError(
@@ -339,7 +341,8 @@ class Checkpoint(keras.callbacks.Callback):
         for name, value in logs.items():
             self.history.setdefault(name, []).append(value)
         last = self.params.get("epochs") if self.params else None
-        if (epoch + 1) % self.every_n_epochs == 0 or (last is not None and epoch + 1 >= last):
+        due = (epoch + 1) % self.every_n_epochs == 0 or (last is not None and epoch + 1 >= last)
+        if due and is_chief():
             self.save(epoch + 1, logs)
 
     def save(self, epoch, logs=None):

@@ -8,6 +8,7 @@ import time
 import keras
 import numpy as np
 
+from kgan.backend import is_chief
 from kgan.callbacks.plots import save_image_grid, save_scatter, tile_images
 from kgan.utils.sampling import latents
 from kgan.utils.validation import check_int
@@ -60,8 +61,11 @@ class SampleGrid(keras.callbacks.Callback):
         self._writer = None
 
     def on_train_begin(self, logs=None):
-        os.makedirs(self.log_dir, exist_ok=True)
-        if self.tensorboard_dir and self._writer is None:
+        # In a multi-process run only rank 0 writes (it generates no collective).
+        self._writes = is_chief()
+        if self._writes:
+            os.makedirs(self.log_dir, exist_ok=True)
+        if self._writes and self.tensorboard_dir and self._writer is None:
             try:
                 from tensorboard.summary.writer.event_file_writer import EventFileWriter
             except ImportError as error:
@@ -93,6 +97,8 @@ class SampleGrid(keras.callbacks.Callback):
             self._writer.flush()
 
     def _write(self, epoch):
+        if not self._writes:
+            return
         samples = self._generate()
         path = os.path.join(self.log_dir, f"samples_epoch_{epoch + 1:04d}.png")
         title = f"epoch {epoch + 1}"

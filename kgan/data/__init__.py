@@ -13,6 +13,7 @@ from kgan.data.jitter import PairedDataset, UnpairedDataset
 from kgan.data.mixtures import gaussian_mixture, mixture_modes
 from kgan.data.mnist import load_mnist, stacked_mnist
 from kgan.data.pipeline import make_dataset
+from kgan.data.shard import process_shard
 from kgan.data.streaming import ImageFolderStream
 from kgan.data.tfds import load_tfds
 from kgan.data.translation import (
@@ -38,6 +39,7 @@ __all__ = [
     "load_celeba_folder",
     "ImageFolderStream",
     "make_dataset",
+    "process_shard",
     "mixture_modes",
     "stacked_mnist",
     "domain_digits",
