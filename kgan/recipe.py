@@ -321,3 +321,31 @@ def load_recipe(name, directory=None):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def save_classifier(model, test_x, test_y, train_seconds, out_path):
+    """Scores a trained classifier on its test split and saves it to `out_path`
+    without optimizer state (the metrics load it for inference only); returns the
+    figures the classifier recipes report.
+
+    Args:
+        model: a trained `keras.Model` with a softmax output `(batch, classes)`.
+        test_x, test_y: test images and int labels `(n,)`.
+        train_seconds: float, the training's wall time.
+        out_path: str, the `.keras` file to write.
+    """
+    import keras
+
+    predicted = model.predict(test_x, batch_size=256, verbose=0).argmax(axis=1)
+    os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
+    keras.Model(model.inputs, model.outputs, name=model.name).save(out_path)
+    return {
+        "backend": keras.backend.backend(),
+        "train_seconds": round(train_seconds, 1),
+        "test_accuracy": float((predicted == test_y).mean()),
+        "test_errors": int((predicted != test_y).sum()),
+        "num_test": len(test_y),
+        "parameters": model.count_params(),
+        "model_path": out_path,
+        "file_bytes": os.path.getsize(out_path),
+    }

@@ -79,21 +79,7 @@ def run(config):
                          shuffle=True).history
         print(f"epoch {epoch + 1}: loss {logs['loss'][-1]:.4f} accuracy {logs['accuracy'][-1]:.4f}")
     train_seconds = time.time() - start
-    predicted = model.predict(test_x, batch_size=500, verbose=0).argmax(axis=1)
-    out_path = config["out_path"]
-    os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
-    # An uncompiled model over the same layers: the file holds no optimizer state.
-    keras.Model(model.inputs, model.outputs, name=model.name).save(out_path)
-    return {
-        "backend": keras.backend.backend(),
-        "train_seconds": round(train_seconds, 1),
-        "test_accuracy": float((predicted == test_y).mean()),
-        "test_errors": int((predicted != test_y).sum()),
-        "num_test": len(test_y),
-        "parameters": model.count_params(),
-        "model_path": out_path,
-        "file_bytes": os.path.getsize(out_path),
-    }
+    return kgan.recipe.save_classifier(model, test_x, test_y, train_seconds, config["out_path"])
 
 
 if __name__ == "__main__":
