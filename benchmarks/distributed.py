@@ -1,10 +1,11 @@
 """Steps/s of the same WGAN-GP on 1 and on 4 virtual CPU devices (JAX, TensorFlow)
-and in 1 and 2 processes (torch, JAX).
+and in 1 and 2 processes (torch, JAX, TensorFlow).
 
 Runs tests/distributed_run.py once per setting (JAX `keras.distribution.DataParallel`,
-TF `MirroredStrategy`; 2 processes over gloo on loopback: torch.distributed, and a JAX
-multi-controller run of 2 × 4 virtual CPU devices); also prints the largest
-weight difference between the two runs. Virtual CPU devices and the processes
+TF `MirroredStrategy`; 2 processes on loopback: torch.distributed over gloo, a
+JAX multi-controller run of 2 × 4 virtual CPU devices over gloo, and a TF
+`MultiWorkerMirroredStrategy` of 2 workers, ring all-reduce over gRPC); also
+prints the largest weight difference between the two runs. Virtual CPU devices and the processes
 share the machine's cores, so this measures the overhead of the distribution
 machinery, not a speed-up.
 
@@ -28,7 +29,8 @@ def main():
     print(f"{'run':<24}{'one':>12}{'distributed':>14}{'max |Δw|':>12}")
     runs = (("jax", "4 devices", []), ("tensorflow", "4 devices", []),
             ("torch", "2 processes", ["--processes", "2"]),
-            ("jax", "2 processes", ["--processes", "2"]))
+            ("jax", "2 processes", ["--processes", "2"]),
+            ("tensorflow", "2 processes", ["--processes", "2"]))
     for backend, label, extra in runs:
         env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
         run = subprocess.run(

@@ -46,7 +46,8 @@ def run_one(backend, model, seed, overrides, out_dir):
         raise RuntimeError(f"{backend} {model} seed {seed} failed:\n{run.stderr[-3000:]}")
     result = json.loads(run.stdout[run.stdout.index("{"):])
     return {"backend": backend, "model": model, "seed": seed, "overrides": list(overrides),
-            "modes": result["modes"], "kl": result["kl"], "seconds": result["train_seconds"],
+            "modes": result["modes"], "kl": result["kl"], "channel_kl": result["channel_kl"],
+            "seconds": result["train_seconds"],
             "real_modes": result["real_floor"]["modes"], "real_kl": result["real_floor"]["kl"]}
 
 
@@ -63,13 +64,16 @@ def format_table(rows):
         key = (row["backend"], row["model"], " ".join(row["overrides"]) or "defaults")
         groups.setdefault(key, []).append(row)
     header = (f"{'backend':<11}{'model':<9}{'seeds':>6}{'modes':>8}{'min':>6}{'KL':>8}"
-              f"{'max KL':>8}{'sec/run':>9}  settings")
+              f"{'max KL':>8}{'digit KL':>9}{'sec/run':>9}  settings")
     lines = [header, "-" * len(header)]
     for (backend, model, settings), runs in sorted(groups.items()):
         modes = [r["modes"] for r in runs]
         kls = [r["kl"] for r in runs]
+        # Σ over channels of KL(digit histogram ‖ uniform): the part of KL from unevenly drawn digits.
+        digit_kls = [sum(r["channel_kl"]) for r in runs if "channel_kl" in r]
+        digit_kl = f"{sum(digit_kls) / len(digit_kls):.3f}" if digit_kls else "—"
         lines.append(f"{backend:<11}{model:<9}{len(runs):>6}{sum(modes) / len(modes):>8.1f}"
-                     f"{min(modes):>6}{sum(kls) / len(kls):>8.3f}{max(kls):>8.3f}"
+                     f"{min(modes):>6}{sum(kls) / len(kls):>8.3f}{max(kls):>8.3f}{digit_kl:>9}"
                      f"{sum(r['seconds'] for r in runs) / len(runs):>9.0f}  {settings}")
     lines.append("-" * len(header))
     if rows:

@@ -1,7 +1,8 @@
-"""Per-step overhead of kgan's `fit()` against a hand-written native training loop.
+"""Per-step overhead of kgan's `fit()` against hand-written native training loops.
 
 For each Keras backend (one subprocess each: the backend is fixed per process)
-and each case, this script trains the same networks two ways in ONE process:
+and each case, this script trains the same architecture three ways in ONE
+process, interleaved:
 
 - kgan: the kgan model trained by `model.fit(x, batch_size=..., epochs=1)`;
 - native: the loop an expert writes for that backend around the IDENTICAL Keras
@@ -18,23 +19,39 @@ and each case, this script trains the same networks two ways in ONE process:
     resolved `jit_compile` to True (Keras' "auto" is False on a CPU-only host);
   - torch: an eager loop with `torch.autograd.grad` and `optimizer.apply`.
 
+- torch.nn (DCGAN cases only): the loop a PyTorch user writes instead of
+  Keras, on every backend's row: the same DCGAN architecture written with
+  `torch.nn` modules in NCHW (`_TorchDCGAN`; its parameter count is asserted
+  equal to kgan's networks'), initialised from N(0, 0.02) as kgan's,
+  `torch.optim.Adam(2e-4, betas=(0.5, 0.999), eps=1e-7)` (Keras' epsilon),
+  fresh noise in each phase as kgan draws it, the generator under
+  `torch.no_grad()` in the discriminator phase, the discriminator's
+  parameters frozen (`requires_grad_(False)`) in the generator phase,
+  `zero_grad(set_to_none=True)`, `backward()`, `step()`; the images given as
+  one NCHW tensor sliced per batch. It runs in each backend's process with
+  torch on the same `--threads`, in the same interleaved rounds as kgan, so
+  every kgan/torch.nn ratio compares two loops that met the same load; the
+  torch.nn figure of each row is measured beside that backend.
+
 Losses: D = mean(softplus(-D(x))) + mean(softplus(D(G(z)))), G = mean(softplus(-D(G(z)))).
 
 Cases:
 
-- `dcgan`: `kgan.models.DCGAN(image_shape=(32, 32, 1), latent_dim=64,
-  base_filters=32)`, non-saturating loss, on `kgan.data.load_digits(32)`,
-  batch 64 (`--batch-size`).
+- `dcgan`: `kgan.models.DCGAN(image_shape=(S, S, 1), latent_dim=64,
+  base_filters=32)`, non-saturating loss, on `kgan.data.load_digits(S)`, for
+  each image size S of `--image-sizes` (32, 64; default 32) and each batch of
+  `--batch-sizes` (default 64; the issue's set: `--image-sizes 32 64
+  --batch-sizes 64 256`).
 - `ring8`: `kgan.models.GAN(mlp_generator(8, 2), mlp_discriminator(2),
   latent_dim=8)` on the ring8 mixture, batch 256 (`--mlp-batch-size`): tiny
   networks, where per-step overhead matters most.
 
 After a warm-up round (compilation), each of `--rounds` rounds runs N steps of
-kgan and N steps of native, alternating which goes first; a round's time covers
-`fit()` (or the native loop) from the call until the last step's parameters are
-ready, divided by N. The table reports the median per-step wall time over rounds
-and the ratio kgan / native, and the same for process CPU time (steadier than
-wall time on a shared host).
+each loop, rotating which goes first; a round's time covers `fit()` (or the
+native loop) from the call until the last step's parameters are ready, divided
+by N. The table reports the median per-step wall time over rounds and the
+ratios kgan / native and kgan / torch.nn, and the same for process CPU time
+(steadier than wall time on a shared host).
 
 Each backend runs with `--threads` compute threads (default 1): on a small or
 shared host, multi-threaded CPU kernels whose cores are taken spin at barriers
@@ -43,6 +60,7 @@ and time erratically (a 256×256 torch matmul measured 0.8 ms with one thread an
 
 Usage:
     python benchmarks/step_overhead.py
+    python benchmarks/step_overhead.py --cases dcgan --image-sizes 32 64 --batch-sizes 64 256
     python benchmarks/step_overhead.py --backends jax torch --steps 100 --rounds 5
     python benchmarks/step_overhead.py --threads 0 --verbose
 
@@ -51,7 +69,9 @@ jax or torch directly.
 """
 
 import argparse
+import functools
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -64,8 +84,10 @@ _RESULT_TAG = "STEP_OVERHEAD_RESULT "
 
 
 # ---------------------------------------------------------------- cases
-def _build_case(case, steps, batch_size, seed):
+def _build_case(case, steps, batch_size, seed, image_size=32):
     """Returns `(model, data, latent_dim, make_networks)` for a case.
+
+    `image_size`: the DCGAN's image side (32 or 64; unused by ring8).
 
     `make_networks()` builds a fresh (generator, discriminator) pair with the
     same builder functions the kgan model used.
@@ -75,7 +97,7 @@ def _build_case(case, steps, batch_size, seed):
     import kgan
 
     if case == "dcgan":
-        latent_dim, image_shape, base_filters = 64, (32, 32, 1), 32
+        latent_dim, image_shape, base_filters = 64, (image_size, image_size, 1), 32
         model = kgan.models.DCGAN(
             image_shape=image_shape,
             latent_dim=latent_dim,
@@ -83,7 +105,7 @@ def _build_case(case, steps, batch_size, seed):
             loss="non_saturating",
             seed=seed,
         )
-        images, _ = kgan.data.load_digits(image_size=32)
+        images, _ = kgan.data.load_digits(image_size=image_size)
 
         def make_networks():
             return (
@@ -267,6 +289,121 @@ def _native_torch(generator, discriminator, latent_dim, batch_size, seed):
     return run, "eager"
 
 
+# ---------------------------------------------------------------- torch.nn DCGAN
+def _torch_nn_dcgan(latent_dim, image_shape, base_filters):
+    """`(generator, discriminator)`: `kgan.networks.dcgan_*`'s architecture as
+    `torch.nn` modules, NCHW.
+
+    Generator: Linear(no bias) → (C, 4, 4) → BN → ReLU → [ConvTranspose(4, 2,
+    pad 1, no bias) → BN → ReLU]… → ConvTranspose(4, 2, pad 1) → tanh.
+    Discriminator: Conv(4, 2, pad 1) → LeakyReLU(0.2) → [Conv → BN →
+    LeakyReLU]… → flatten → Linear(1). Keras' padding="same" with kernel 4,
+    stride 2 on even sizes pads one pixel each side, as `padding=1` does;
+    BatchNorm momentum 0.1 (Keras' 0.9), epsilon 1e-5. Weights N(0, 0.02),
+    biases 0, BatchNorm γ 1, β 0.
+    """
+    import torch
+    from torch import nn
+
+    size, channels = image_shape[0], image_shape[2]
+    steps = (size // 4).bit_length() - 1  # 4 · 2^steps = size
+    if 4 * 2**steps != size:
+        raise ValueError(f"image size must be 4·2^k. Received: image_shape={image_shape}")
+    filters = base_filters * 2 ** (steps - 1)
+
+    class Generator(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.filters = filters
+            self.project = nn.Linear(latent_dim, 16 * filters, bias=False)
+            self.project_norm = nn.BatchNorm2d(filters, eps=1e-5, momentum=0.1)
+            blocks, width = [], filters
+            for _ in range(steps - 1):
+                blocks += [
+                    nn.ConvTranspose2d(width, width // 2, 4, 2, 1, bias=False),
+                    nn.BatchNorm2d(width // 2, eps=1e-5, momentum=0.1),
+                    nn.ReLU(),
+                ]
+                width //= 2
+            blocks += [nn.ConvTranspose2d(width, channels, 4, 2, 1), nn.Tanh()]
+            self.body = nn.Sequential(*blocks)
+
+        def forward(self, z):
+            h = self.project(z).view(-1, self.filters, 4, 4)
+            return self.body(torch.relu(self.project_norm(h)))
+
+    layers, width = [], base_filters
+    for step in range(steps):
+        layers.append(nn.Conv2d(channels if step == 0 else width // 2, width, 4, 2, 1))
+        if step > 0:
+            layers.append(nn.BatchNorm2d(width, eps=1e-5, momentum=0.1))
+        layers.append(nn.LeakyReLU(0.2))
+        width *= 2
+    discriminator = nn.Sequential(*layers, nn.Flatten(), nn.Linear(16 * (width // 2), 1))
+    generator = Generator()
+    for module in (*generator.modules(), *discriminator.modules()):
+        if isinstance(module, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.normal_(module.weight, 0.0, 0.02)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+    return generator, discriminator
+
+
+def _parameter_count(module_or_model):
+    """Trainable parameters of a `torch.nn.Module` or a `keras.Model`."""
+    if hasattr(module_or_model, "count_params"):
+        return sum(math.prod(v.shape) for v in module_or_model.trainable_variables)
+    return sum(p.numel() for p in module_or_model.parameters() if p.requires_grad)
+
+
+def _torch_nn(model, image_shape, base_filters, batch_size, seed):
+    """`(run, prepare)`: the torch.nn DCGAN loop a PyTorch user writes.
+
+    `prepare(data)` turns the NHWC numpy images into the NCHW tensor the loop
+    slices (once, outside the timing); `run(images)` trains one pass.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    torch.manual_seed(seed)
+    generator, discriminator = _torch_nn_dcgan(model.latent_dim, image_shape, base_filters)
+    for torch_net, keras_net in ((generator, model.generator), (discriminator, model.discriminator)):
+        if _parameter_count(torch_net) != _parameter_count(keras_net):
+            raise AssertionError(
+                f"torch.nn {keras_net.name} has {_parameter_count(torch_net)} parameters, "
+                f"kgan's {_parameter_count(keras_net)}: the architectures differ."
+            )
+    generator.train()
+    discriminator.train()
+    g_opt = torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999), eps=1e-7)
+    d_opt = torch.optim.Adam(discriminator.parameters(), 2e-4, betas=(0.5, 0.999), eps=1e-7)
+    latent_dim = model.latent_dim
+
+    def step(real):
+        n = real.shape[0]
+        with torch.no_grad():
+            fake = generator(torch.randn(n, latent_dim))
+        d_opt.zero_grad(set_to_none=True)
+        d_loss = F.softplus(-discriminator(real)).mean() + F.softplus(discriminator(fake)).mean()
+        d_loss.backward()
+        d_opt.step()
+        discriminator.requires_grad_(False)
+        g_opt.zero_grad(set_to_none=True)
+        g_loss = F.softplus(-discriminator(generator(torch.randn(n, latent_dim)))).mean()
+        g_loss.backward()
+        g_opt.step()
+        discriminator.requires_grad_(True)
+
+    def prepare(data):
+        return torch.from_numpy(data).permute(0, 3, 1, 2).contiguous()
+
+    def run(images):
+        for start in range(0, len(images), batch_size):
+            step(images[start : start + batch_size])
+
+    return run, prepare
+
+
 # ---------------------------------------------------------------- worker
 def _sync(variable):
     import keras
@@ -282,21 +419,34 @@ def _limit_threads(threads):
     one thread per process keeps kgan and native comparable.
     """
     import keras
+    import torch  # the torch.nn loop runs in every backend's process
 
     if not threads:
         return
     backend = keras.backend.backend()
-    if backend == "torch":
-        import torch
-
-        torch.set_num_threads(threads)
-        torch.set_num_interop_threads(threads)
-    elif backend == "tensorflow":
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(threads)
+    if backend == "tensorflow":
         import tensorflow as tf
 
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)
     # jax: XLA_FLAGS, set by the driver before the worker starts.
+
+
+def _configurations(args):
+    """`(case, image_size, batch_size, steps)` for every timed case."""
+    configurations = []
+    for case in args.cases:
+        if case == "dcgan":
+            configurations += [
+                (case, size, batch, args.steps)
+                for size in args.image_sizes
+                for batch in args.batch_sizes
+            ]
+        else:
+            configurations.append((case, None, args.mlp_batch_size, args.mlp_steps))
+    return configurations
 
 
 def _worker(args):
@@ -305,10 +455,10 @@ def _worker(args):
     backend = keras.backend.backend()
     _limit_threads(args.threads)
     results = []
-    for case in args.cases:
-        steps = args.steps if case == "dcgan" else args.mlp_steps
-        batch_size = args.batch_size if case == "dcgan" else args.mlp_batch_size
-        model, data, latent_dim, make_networks = _build_case(case, steps, batch_size, args.seed)
+    for case, image_size, batch_size, steps in _configurations(args):
+        model, data, latent_dim, make_networks = _build_case(
+            case, steps, batch_size, args.seed, image_size
+        )
         compile_kwargs = {"jit_compile": args.jit_compile}
         if args.steps_per_execution != 1:
             compile_kwargs["steps_per_execution"] = args.steps_per_execution
@@ -351,40 +501,38 @@ def _worker(args):
             native_run(data)
 
         timed = {"kgan": kgan_run, "native": native}
+        if case == "dcgan":
+            torch_nn_run, prepare = _torch_nn(
+                model, model.image_shape, model.base_filters, batch_size, args.seed
+            )
+            timed["torch.nn"] = functools.partial(torch_nn_run, prepare(data))
         for fn in timed.values():  # warm-up: compilation, first-call costs
             fn()
-        per_step = {"kgan": [], "native": []}
-        cpu_per_step = {"kgan": [], "native": []}
+        per_step = {name: [] for name in timed}
+        cpu_per_step = {name: [] for name in timed}
+        names = list(timed)
         for round_index in range(args.rounds):
-            order = ("kgan", "native") if round_index % 2 == 0 else ("native", "kgan")
-            for name in order:
+            shift = round_index % len(names)  # each loop goes first in turn
+            for name in names[shift:] + names[:shift]:
                 start, cpu_start = time.perf_counter(), time.process_time()
                 timed[name]()
                 per_step[name].append((time.perf_counter() - start) / steps * 1e3)
                 cpu_per_step[name].append((time.process_time() - cpu_start) / steps * 1e3)
-        kgan_ms = statistics.median(per_step["kgan"])
-        native_ms = statistics.median(per_step["native"])
-        kgan_cpu = statistics.median(cpu_per_step["kgan"])
-        native_cpu = statistics.median(cpu_per_step["native"])
-        results.append(
-            {
-                "backend": backend,
-                "case": case,
-                "batch_size": batch_size,
-                "steps": steps,
-                "kgan_ms": kgan_ms,
-                "native_ms": native_ms,
-                "ratio": kgan_ms / native_ms,
-                "kgan_cpu_ms": kgan_cpu,
-                "native_cpu_ms": native_cpu,
-                "cpu_ratio": kgan_cpu / native_cpu,
-                "threads": args.threads,
-                "kgan_jit": kgan_jit,
-                "native_jit": native_jit,
-                "kgan_rounds_ms": per_step["kgan"],
-                "native_rounds_ms": per_step["native"],
-            }
-        )
+        result = {
+            "backend": backend,
+            "case": case if image_size is None else f"{case}{image_size}",
+            "batch_size": batch_size,
+            "steps": steps,
+            "threads": args.threads,
+            "kgan_jit": kgan_jit,
+            "native_jit": native_jit,
+        }
+        for name in timed:
+            key = name.replace(".", "_")
+            result[f"{key}_ms"] = statistics.median(per_step[name])
+            result[f"{key}_cpu_ms"] = statistics.median(cpu_per_step[name])
+            result[f"{key}_rounds_ms"] = per_step[name]
+        results.append(result)
         print(_RESULT_TAG + json.dumps(results[-1]), flush=True)
     return results
 
@@ -394,10 +542,16 @@ def _parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
-    parser.add_argument("--steps", type=int, default=20, help="DCGAN steps per round")
+    parser.add_argument("--steps", type=int, default=10, help="DCGAN steps per round")
     parser.add_argument("--mlp-steps", type=int, default=100, help="ring8 steps per round")
-    parser.add_argument("--rounds", type=int, default=7, help="timed rounds per side")
-    parser.add_argument("--batch-size", type=int, default=64, help="DCGAN batch size")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per loop")
+    parser.add_argument(
+        "--image-sizes", nargs="+", type=int, default=[32], choices=(32, 64),
+        help="DCGAN image sides (default 32)",
+    )
+    parser.add_argument(
+        "--batch-sizes", nargs="+", type=int, default=[64], help="DCGAN batch sizes (default 64)"
+    )
     parser.add_argument("--mlp-batch-size", type=int, default=256, help="ring8 batch size")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
@@ -416,9 +570,11 @@ def _parse_args(argv=None):
     parser.add_argument("--verbose", action="store_true", help="also print per-round times")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    for name in ("steps", "mlp_steps", "rounds", "batch_size", "mlp_batch_size"):
+    for name in ("steps", "mlp_steps", "rounds", "mlp_batch_size"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be ≥ 1")
+    if min(args.batch_sizes) < 1:
+        parser.error("--batch-sizes must be ≥ 1")
     if args.threads < 0:
         parser.error("--threads must be ≥ 0")
     return args
@@ -448,27 +604,32 @@ def _run_backend(backend, argv, threads):
 
 def _print_table(results, verbose):
     header = (
-        "backend", "case", "batch", "kgan ms/step", "native ms/step", "ratio",
-        "kgan cpu ms", "native cpu ms", "cpu ratio", "kgan jit", "native jit",
+        "backend", "case", "batch", "kgan ms", "native ms", "torch.nn ms", "kgan/native",
+        "kgan/torch.nn", "cpu kgan/native", "cpu kgan/torch.nn", "kgan jit", "native jit",
     )  # fmt: skip
+
+    def ratio(r, key, other):
+        return f"{r[key] / r[other]:.2f}" if other in r else "-"
+
     rows = [
         (
             r["backend"],
             r["case"],
             str(r["batch_size"]),
-            f"{r['kgan_ms']:.3f}",
-            f"{r['native_ms']:.3f}",
-            f"{r['ratio']:.2f}",
-            f"{r['kgan_cpu_ms']:.3f}",
-            f"{r['native_cpu_ms']:.3f}",
-            f"{r['cpu_ratio']:.2f}",
+            f"{r['kgan_ms']:.2f}",
+            f"{r['native_ms']:.2f}",
+            f"{r['torch_nn_ms']:.2f}" if "torch_nn_ms" in r else "-",
+            ratio(r, "kgan_ms", "native_ms"),
+            ratio(r, "kgan_ms", "torch_nn_ms"),
+            ratio(r, "kgan_cpu_ms", "native_cpu_ms"),
+            ratio(r, "kgan_cpu_ms", "torch_nn_cpu_ms"),
             r["kgan_jit"],
             r["native_jit"],
         )
         for r in results
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    line = "  ".join(f"{{:{'>' if 2 <= i <= 8 else '<'}{w}}}" for i, w in enumerate(widths))
+    line = "  ".join(f"{{:{'>' if 2 <= i <= 9 else '<'}{w}}}" for i, w in enumerate(widths))
     print(line.format(*header).rstrip())
     print("  ".join("-" * w for w in widths))
     for row in rows:
@@ -476,14 +637,22 @@ def _print_table(results, verbose):
     if results:
         threads = results[0]["threads"]
         print(
-            "Medians over rounds; cpu = process CPU time per step; "
-            f"threads per backend: {threads or 'library default'}."
+            "Medians over rounds of wall time per step (ms) and their ratios; cpu = the same "
+            f"ratios of process CPU time; threads per backend: {threads or 'library default'}."
         )
     if verbose:
         for r in results:
-            kgan = ", ".join(f"{t:.3f}" for t in r["kgan_rounds_ms"])
-            native = ", ".join(f"{t:.3f}" for t in r["native_rounds_ms"])
-            print(f"{r['backend']}/{r['case']}: kgan [{kgan}]  native [{native}] ms/step")
+            rounds = "  ".join(
+                f"{name} [{', '.join(f'{t:.2f}' for t in r[key + '_rounds_ms'])}]"
+                for name, key in (("kgan", "kgan"), ("native", "native"), ("torch.nn", "torch_nn"))
+                if key + "_rounds_ms" in r
+            )
+            cpu = ", ".join(
+                f"{name} {r[key + '_cpu_ms']:.2f}"
+                for name, key in (("kgan", "kgan"), ("native", "native"), ("torch.nn", "torch_nn"))
+                if key + "_cpu_ms" in r
+            )
+            print(f"{r['backend']}/{r['case']}/{r['batch_size']}: {rounds} ms/step; CPU ms: {cpu}")
 
 
 def main(argv=None):
@@ -497,7 +666,7 @@ def main(argv=None):
     for backend in args.backends:
         results.extend(_run_backend(backend, forwarded, args.threads))
     _print_table(results, args.verbose)
-    return 0 if len(results) == len(args.backends) * len(args.cases) else 1
+    return 0 if len(results) == len(args.backends) * len(_configurations(args)) else 1
 
 
 if __name__ == "__main__":

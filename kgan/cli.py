@@ -2,6 +2,7 @@
 
     kgan recipes
     kgan train [dcgan_mnist] [--backend jax] [--smoke] [--set epochs=5 ...] [--workers N]
+               [--compile-cache DIR]
     kgan sample runs/dcgan_digits/model.keras --num 64 --out grid.png [--seed 0]
     kgan evaluate runs/dcgan_digits/model.keras [--num 1000]
     kgan export runs/dcgan_digits/model.keras exported/dcgan/1 [--overwrite]
@@ -161,8 +162,10 @@ def cmd_train(args):
     if args.workers > 1:
         sys.exit(_launch_workers(args))
     _choose_torch_threads(args)
-    from kgan.backend import initialize_processes, is_chief
+    from kgan.backend import enable_compile_cache, initialize_processes, is_chief
 
+    if args.compile_cache:
+        enable_compile_cache(args.compile_cache)
     initialize_processes()
     if is_chief():
         print(to_json(recipe.run(config)))
@@ -177,15 +180,12 @@ def cmd_train(args):
 def _launch_workers(args):
     """`--workers N`: this command as N local processes of one run (`kgan.launcher`);
     returns the exit code."""
-    from kgan.launcher import launch
+    from kgan.launcher import MULTI_PROCESS_BACKENDS, launch
 
     backend = _current_backend()
-    if backend != "torch":
-        # A JAX multi-controller recipe run hangs after training (its sampling and
-        # saving on rank 0 alone); kgan.launcher runs JAX for library scripts.
-        args.parser.error(f"--workers > 1 needs the torch backend: kgan does not run recipes "
-                          f"as TensorFlow or JAX multi-process runs yet. Received: "
-                          f"--backend {backend}")
+    if backend not in MULTI_PROCESS_BACKENDS:
+        args.parser.error(f"--workers > 1 needs one of the backends {MULTI_PROCESS_BACKENDS}. "
+                          f"Received: --backend {backend}")
     # argparse keeps the last --workers: each process runs the command as one worker.
     return launch([sys.executable, "-m", "kgan.cli", *args.argv, "--workers", "1"],
                   backend, args.workers)
@@ -313,9 +313,14 @@ def build_parser():
                        help="apply the recipe's SMOKE overrides first (a run of seconds); "
                             "its files go to <out_dir>/smoke, not over a full run's")
     train.add_argument("--workers", type=_positive_int, default=1, metavar="N",
-                       help="torch backend: train as N local processes of one "
-                            "torch.distributed run (gloo on CPU); rank 0's output is shown and "
-                            "writes the files; when one process fails all are ended (default 1)")
+                       help="train as N local processes of one run (torch.distributed, JAX "
+                            "multi-controller or TensorFlow MultiWorkerMirroredStrategy; gloo/"
+                            "gRPC on CPU); rank 0's output is shown and writes the files; when "
+                            "one process fails all are ended (default 1)")
+    train.add_argument("--compile-cache", metavar="DIR",
+                       help="JAX backend: keep compiled train steps in DIR (JAX's persistent "
+                            "compilation cache), so a later run of the same recipe skips most "
+                            "of its compilation (as KGAN_COMPILE_CACHE=DIR does)")
     train.add_argument("--torch-threads", type=int, metavar="N",
                        help="torch backend: CPU threads (default 1, or torch's own choice "
                             "when OMP_NUM_THREADS is set; 0: torch's own choice)")

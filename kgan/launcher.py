@@ -5,13 +5,16 @@ Each process gets the environment `kgan.backend.initialize_processes` reads on
 its backend, on a free loopback port (torch: `MASTER_ADDR`, `MASTER_PORT`,
 `RANK`, `WORLD_SIZE`, `LOCAL_RANK`, as `torchrun` sets them; JAX: Keras'
 `KERAS_DISTRIBUTION_JOB_ADDRESSES`, `KERAS_DISTRIBUTION_NUM_PROCESSES`,
-`KERAS_DISTRIBUTION_PROCESS_ID`, the coordinator on rank 0). The chief's
+`KERAS_DISTRIBUTION_PROCESS_ID`, the coordinator on rank 0; TensorFlow:
+`TF_CONFIG`, a cluster of `worker` tasks, each on its own port, this process's
+task `{"type": "worker", "index": rank}`). The chief's
 (rank 0's) output streams to this process's; another rank's output goes to a
 temporary file, shown when that rank fails. When a process exits with an
 error, the others are ended (SIGTERM, SIGKILL after `STOP_GRACE_SECONDS`) and
 `launch` returns non-zero after naming the failed rank.
 """
 
+import json
 import os
 import signal
 import socket
@@ -21,25 +24,42 @@ import tempfile
 import time
 
 # Backends on which kgan sets up multi-process training (kgan.backend.initialize_processes).
-MULTI_PROCESS_BACKENDS = ("torch", "jax")
+MULTI_PROCESS_BACKENDS = ("torch", "jax", "tensorflow")
 # How long the other processes get to stop after one failed, before SIGKILL.
 STOP_GRACE_SECONDS = 5
 _POLL_SECONDS = 0.2
 
 
-def _free_loopback_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _free_loopback_ports(count):
+    """`count` distinct free loopback ports (all probes open at once, so none repeats)."""
+    probes = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
-def worker_environment(backend, rank, workers, port):
-    """The environment of process `rank` of `workers` (int ≥ 2) on `backend`."""
+def worker_environment(backend, rank, workers, ports):
+    """The environment of process `rank` of `workers` (int ≥ 2) on `backend`;
+    `ports`: one free loopback port a process (TensorFlow's workers each serve
+    one; torch and JAX use the first, rank 0's rendezvous)."""
     if backend not in MULTI_PROCESS_BACKENDS:
         raise ValueError(
-            f"backend must be one of {MULTI_PROCESS_BACKENDS} for multi-process training: kgan "
-            f"does not set up TensorFlow multi-worker runs yet. Received: backend={backend!r}"
+            f"backend must be one of {MULTI_PROCESS_BACKENDS} for multi-process training. "
+            f"Received: backend={backend!r}"
         )
+    port = ports[0]
+    if backend == "tensorflow":
+        cluster = {"worker": [f"127.0.0.1:{p}" for p in ports]}
+        return {
+            **os.environ,
+            "KERAS_BACKEND": backend,
+            "TF_CONFIG": json.dumps({"cluster": cluster,
+                                     "task": {"type": "worker", "index": rank}}),
+        }
     if backend == "jax":
         return {
             **os.environ,
@@ -95,7 +115,7 @@ def launch(command, backend, workers):
     """
     if workers < 2:
         raise ValueError(f"workers must be an integer ≥ 2. Received: workers={workers}")
-    port = _free_loopback_port()
+    ports = _free_loopback_ports(workers)
     processes, logs = [], []
     # SIGTERM (a scheduler's, `timeout`'s) ends the workers too, through `finally`.
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
@@ -104,7 +124,7 @@ def launch(command, backend, workers):
             log = None if rank == 0 else tempfile.TemporaryFile("w+")
             logs.append(log)
             processes.append(subprocess.Popen(
-                command, env=worker_environment(backend, rank, workers, port),
+                command, env=worker_environment(backend, rank, workers, ports),
                 stdout=log, stderr=subprocess.STDOUT if log else None, text=True,
             ))
             print(f"kgan: worker rank {rank} of {workers} started (pid {processes[-1].pid})",

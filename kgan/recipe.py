@@ -21,6 +21,7 @@ import importlib.util
 import json
 import math
 import os
+import tempfile
 
 from kgan.utils.validation import check_int
 
@@ -143,6 +144,11 @@ def save_and_summarize(model, history, train_seconds, out_dir):
     multi-process run, rank 0 only: `kgan.backend.is_chief`); returns the
     summary every recipe reports.
 
+    Every process of a multi-process run saves the model, the others into a
+    folder removed afterwards: saving can run collectives (on JAX, saving the
+    compile config creates optimizer variables, placed on every process's
+    devices), which hang unless every process runs them.
+
     Returns:
         dict with `backend`, `train_seconds`, `final_losses` (the last epoch's
         logs), `model_path` and `loss_curves_png`.
@@ -157,6 +163,9 @@ def save_and_summarize(model, history, train_seconds, out_dir):
         os.makedirs(out_dir, exist_ok=True)
         model.save(model_path)
         save_loss_curves(history, curves_path)
+    else:
+        with tempfile.TemporaryDirectory() as scratch:
+            model.save(os.path.join(scratch, "model.keras"))
     return {
         "backend": keras.backend.backend(),
         "train_seconds": round(train_seconds, 1),
@@ -194,7 +203,11 @@ def translation_schedule(config):
 def training_callbacks(config, grid_labels=None, evaluator=None, metrics=None):
     """The callbacks of an image recipe, from its config.
 
-    Reads `out_dir`, `grid_every_n_epochs` (a `kgan.callbacks.SampleGrid` into
+    Reads `checkpoint_dir` (None: none; else a `kgan.callbacks.Checkpoint`
+    there, first, saving every epoch and restoring the newest checkpoint: the
+    same command run again after a crash resumes; in a multi-process run every
+    process restores from it, rank 0 alone writes it), `out_dir`,
+    `grid_every_n_epochs` (a `kgan.callbacks.SampleGrid` into
     `out_dir/epochs`), `metrics_every_n_epochs` (0: none; else a
     `kgan.callbacks.MetricsCallback` on `num_eval_samples` samples, so FID-digits
     lands in the history and the loss curves) and `tensorboard_dir` (None: none;
@@ -210,16 +223,17 @@ def training_callbacks(config, grid_labels=None, evaluator=None, metrics=None):
     """
     import keras
 
-    from kgan.callbacks import MetricsCallback, SampleGrid
+    from kgan.callbacks import Checkpoint, MetricsCallback, SampleGrid
 
     tensorboard_dir = config["tensorboard_dir"]
-    callbacks = [SampleGrid(
+    callbacks = [Checkpoint(config["checkpoint_dir"])] if config["checkpoint_dir"] else []
+    callbacks.append(SampleGrid(
         os.path.join(config["out_dir"], "epochs"),
         every_n_epochs=config["grid_every_n_epochs"],
         num_samples=64 if grid_labels is None else len(grid_labels),
         labels=grid_labels,
         tensorboard_dir=tensorboard_dir,
-    )]
+    ))
     if config["metrics_every_n_epochs"]:
         callbacks.append(MetricsCallback(every_n_epochs=config["metrics_every_n_epochs"],
                                          num_samples=config["num_eval_samples"],

@@ -35,6 +35,7 @@ CONFIG = dict(
     grid_every_n_epochs=5,
     metrics_every_n_epochs=5,  # FID-MNIST into the history; 0: off
     tensorboard_dir=None,
+    checkpoint_dir=None,  # a kgan.callbacks.Checkpoint every epoch; a rerun resumes
     verbose=1,
     out_dir="runs/dcgan_mnist",
 )

@@ -14,6 +14,12 @@ Models (`model`):
   - `wgan_gp`: WGAN-GP, 5 critic steps, λ 10, no normalisation in the critic;
   - `r3gan`: R3GAN's relativistic loss with R1 + R2 (γ), no normalisation in D.
 
+Optimisers: `learning_rate=None` (default) takes each model's published setting:
+Adam 2e-4, β (0.5, 0.999) for `gan`/`pacgan2` (DCGAN); Adam 1e-4, β (0.5, 0.9)
+for `wgan_gp`; `kgan.models.R3GAN`'s compile defaults for `r3gan` (Adam 1e-3,
+β (0, 0.99)). A number sets that rate with `beta_1` for every model.
+`ema_decay` sets a generator EMA that `generate()` samples (R3GAN has one by default).
+
     kgan train stacked_mnist [--set model=r3gan --set epochs=20 ...]
     python recipes/stacked_mnist.py --set model=pacgan2
 
@@ -36,14 +42,16 @@ CONFIG = dict(
     base_filters=32,
     batch_size=64,
     epochs=10,
-    learning_rate=2e-4,
-    beta_1=0.5,
-    gamma=1.0,  # r3gan: γ of R1 + R2
+    learning_rate=None,  # None: each model's published optimiser (see above)
+    beta_1=0.5,  # with a learning_rate
+    gamma="auto",  # r3gan: γ of R1 + R2 (a number, or "auto": 0.2 × the data's variance)
+    ema_decay=None,  # generator EMA per step; None: the model's own (R3GAN 0.998, else none); 0: none
     num_eval_samples=26_000,  # VEEGAN's and PacGAN's count
     seed=0,
     grid_every_n_epochs=5,
     metrics_every_n_epochs=0,
     tensorboard_dir=None,
+    checkpoint_dir=None,  # a kgan.callbacks.Checkpoint every epoch; a rerun resumes
     verbose=1,
     out_dir="runs/stacked_mnist",
 )
@@ -53,6 +61,16 @@ MODELS = ("gan", "pacgan2", "wgan_gp", "r3gan")
 IMAGE_SHAPE = (28, 28, 3)
 
 
+def _gamma(text):
+    """The `gamma` setting: "auto" or a number (`--set gamma=0.1` arrives as text)."""
+    if text == "auto":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f'gamma must be "auto" or a number > 0. Received: gamma={text!r}') from None
+
+
 def build_model(config):
     """The compiled model of `config["model"]` on DCGAN-sized networks."""
     name = config["model"]
@@ -60,26 +78,31 @@ def build_model(config):
         raise ValueError(f"model must be one of {MODELS}. Received: model={name!r}")
     filters, latent_dim, seed = config["base_filters"], config["latent_dim"], config["seed"]
     generator = kgan.networks.dcgan_generator(latent_dim, IMAGE_SHAPE, base_filters=filters)
-    beta_2 = 0.999
+    ema = {} if config["ema_decay"] is None else dict(ema_decay=config["ema_decay"] or None)
+    rate, beta_1, beta_2 = 2e-4, 0.5, 0.999
     if name in ("gan", "pacgan2"):
         packed = 2 if name == "pacgan2" else 1
         discriminator = kgan.networks.dcgan_discriminator(
             IMAGE_SHAPE[:2] + (IMAGE_SHAPE[2] * packed,), base_filters=filters)
         if packed > 1:
             discriminator = kgan.networks.pack_discriminator(discriminator, packed)
-        model = kgan.models.GAN(generator, discriminator, latent_dim=latent_dim, seed=seed)
+        model = kgan.models.GAN(generator, discriminator, latent_dim=latent_dim, seed=seed, **ema)
     elif name == "wgan_gp":
         critic = kgan.networks.dcgan_discriminator(IMAGE_SHAPE, base_filters=filters,
                                                    normalization=None)
-        model = kgan.models.WGANGP(generator, critic, latent_dim=latent_dim, seed=seed)
-        beta_2 = 0.9
+        model = kgan.models.WGANGP(generator, critic, latent_dim=latent_dim, seed=seed, **ema)
+        rate, beta_2 = 1e-4, 0.9
     else:
         discriminator = kgan.networks.dcgan_discriminator(IMAGE_SHAPE, base_filters=filters,
                                                           normalization=None)
         model = kgan.models.R3GAN(generator, discriminator, latent_dim=latent_dim,
-                                  gamma=config["gamma"], seed=seed)
+                                  gamma=_gamma(config["gamma"]), seed=seed, **ema)
+        if config["learning_rate"] is None:
+            model.compile()  # the paper's betas, kgan's default rate
+            return model
         beta_2 = 0.99
-    rate, beta_1 = config["learning_rate"], config["beta_1"]
+    if config["learning_rate"] is not None:
+        rate, beta_1 = config["learning_rate"], config["beta_1"]
     model.compile(g_optimizer=keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=beta_2),
                   d_optimizer=keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=beta_2))
     return model

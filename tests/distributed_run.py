@@ -15,9 +15,11 @@ backend (the devices must be configured before the backend starts):
 JAX uses `keras.distribution.DataParallel` over
 `XLA_FLAGS=--xla_force_host_platform_device_count=4`; TensorFlow a
 `tf.distribute.MirroredStrategy` over 4 logical CPU devices. With `--processes P`
-(torch) the distributed run is P processes of one `torch.distributed` group
-(gloo), started by `kgan.launcher.launch` as `kgan train --workers P` starts
-them, each training on its `kgan.data.process_shard` of every global batch:
+the distributed run is P processes (torch: one `torch.distributed` group over
+gloo; JAX: a multi-controller run; TensorFlow: a `MultiWorkerMirroredStrategy`
+cluster of P workers, ring all-reduce over gRPC), started by
+`kgan.launcher.launch` as `kgan train --workers P` starts them, each training on
+its `kgan.data.process_shard` of every global batch:
 
     KERAS_BACKEND=torch python tests/distributed_run.py --processes 2 ...
 
@@ -42,7 +44,9 @@ if BACKEND == "jax":
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-if BACKEND == "tensorflow":
+# The 4 logical CPU devices are for the one-process MirroredStrategy run only: a
+# multi-worker process must create its strategy before any other TensorFlow work.
+if BACKEND == "tensorflow" and "--processes" not in sys.argv:
     import tensorflow as tf
 
     _cpu = tf.config.list_physical_devices("CPU")[0]

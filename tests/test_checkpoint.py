@@ -86,6 +86,21 @@ def test_resume_matches_uninterrupted_run(tmp_path, straight_4_epochs):
     assert resumed._initial_epoch is None  # a later fit() starts where asked
 
 
+@pytest.mark.skipif(keras.backend.backend() == "tensorflow",
+                    reason="tf.data keeps its shuffle state; the checkpoint holds numpy's/torch's")
+def test_resume_with_shuffled_arrays_matches_uninterrupted_run(tmp_path):
+    def run(epochs, directory):  # a fresh process, seeded as a recipe seeds it
+        keras.utils.set_random_seed(0)
+        model = make_gan()
+        model.fit(ring(), batch_size=BATCH, epochs=epochs, shuffle=True, verbose=0,
+                  callbacks=[Checkpoint(str(tmp_path / directory))])
+        return model
+
+    reference = state_of(run(3, "straight"))
+    run(1, "resumed")  # epoch 1 of 3, then "the process ends"
+    assert_same_state(state_of(run(3, "resumed")), reference)
+
+
 def test_checkpoint_holds_seed_and_composite_optimizer_counters(tmp_path):
     model = make_gan()
     fit(model, 1, [Checkpoint(str(tmp_path))])

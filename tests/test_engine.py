@@ -6,7 +6,13 @@ import pytest
 from keras import ops
 
 import kgan
-from kgan.backend import input_gradients, jit_compiles_input_gradients, run_if, update
+from kgan.backend import (
+    input_gradients,
+    jit_compiles_input_gradients,
+    run_if,
+    update,
+    without_gradient,
+)
 from tests.conftest import BACKEND, changed, tiny_dcgan_pair, tiny_mlp_pair, weights_of
 
 
@@ -52,6 +58,36 @@ def test_input_gradients_value_and_double_backprop():
     )
     expected = np.array([2.0, 3.0]) - 8 * np.array([2.0, 3.0]) * (x**2).sum(axis=0)
     np.testing.assert_allclose(ops.convert_to_numpy(w), expected, rtol=1e-5)
+
+
+def test_without_gradient_keeps_values_and_blocks_gradients():
+    a = keras.Variable(np.array([1.0, 2.0, 3.0], "float32"))
+    b = keras.Variable(np.ones(3, "float32"))
+    optimizer = keras.optimizers.SGD(0.5)
+    optimizer.build([a, b])
+    # loss = sum(a · stop(a · b)): d/da = a · b, d/db = 0.
+    update(lambda: (ops.sum(a * without_gradient(lambda: a * b)), {}), [a, b], optimizer)
+    np.testing.assert_allclose(ops.convert_to_numpy(a), [0.5, 1.0, 1.5])
+    np.testing.assert_allclose(ops.convert_to_numpy(b), [1.0, 1.0, 1.0])
+
+
+@pytest.mark.skipif(BACKEND != "torch", reason="torch records an autograd graph unless told not to")
+def test_without_gradient_records_no_autograd_graph_on_torch(digits16):
+    import torch
+
+    seen = []
+    generator = kgan.networks.dcgan_generator(8, (16, 16, 1), base_filters=8)
+    model = kgan.models.GAN(generator, kgan.networks.dcgan_discriminator((16, 16, 1), 8), 8)
+    original = model.generate_for_batch
+
+    def generate_for_batch(batch, noise, training=True):
+        seen.append(torch.is_grad_enabled())
+        return original(batch, noise, training)
+
+    model.generate_for_batch = generate_for_batch
+    model.compile()
+    model.fit(digits16[0][:8], batch_size=8, epochs=1, verbose=0)
+    assert seen == [False, True]  # the discriminator phase's forward, then the generator's
 
 
 @pytest.mark.skipif(BACKEND != "jax", reason="only JAX checks it (see kgan.backend.gradients)")

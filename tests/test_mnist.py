@@ -190,11 +190,19 @@ def _stacks_of(modes):
 def test_stacked_mnist_modes_counts_and_kl_by_hand():
     extractor = ChannelValueExtractor()
     uniform = kgan.metrics.stacked_mnist_modes(_stacks_of(np.arange(1000)), extractor=extractor)
-    assert uniform == {"modes": 1000, "kl": pytest.approx(0.0, abs=1e-12), "num_samples": 1000}
+    assert uniform == {"modes": 1000, "kl": pytest.approx(0.0, abs=1e-12),
+                       "channel_kl": [pytest.approx(0.0, abs=1e-12)] * 3, "num_samples": 1000}
     skewed = kgan.metrics.stacked_mnist_modes(_stacks_of([123, 123, 123, 907]),
                                               extractor=extractor)
     assert skewed["modes"] == 2 and skewed["num_samples"] == 4
     assert skewed["kl"] == pytest.approx(0.75 * math.log(750) + 0.25 * math.log(250))
+    # Channel 0 holds digits 1, 1, 1, 9; channel 2 holds 3, 3, 3, 7.
+    assert skewed["channel_kl"] == [pytest.approx(0.75 * math.log(7.5) + 0.25 * math.log(2.5))] * 3
+    # Every digit equally often in each channel, but only 10 of the 1,000 triples.
+    diagonal = kgan.metrics.stacked_mnist_modes(_stacks_of(np.arange(10) * 111),
+                                                extractor=extractor)
+    assert diagonal["channel_kl"] == [pytest.approx(0.0, abs=1e-12)] * 3
+    assert diagonal["kl"] == pytest.approx(math.log(100))
 
     class Model:
         def generate(self, num_samples, seed=None):
@@ -204,7 +212,8 @@ def test_stacked_mnist_modes_counts_and_kl_by_hand():
     model = Model()
     one_mode = kgan.metrics.stacked_mnist_modes(model, num_samples=5, seed=7, extractor=extractor)
     assert model.asked == (5, 7)
-    assert one_mode == {"modes": 1, "kl": pytest.approx(math.log(1000)), "num_samples": 5}
+    assert one_mode == {"modes": 1, "kl": pytest.approx(math.log(1000)),
+                        "channel_kl": [pytest.approx(math.log(10))] * 3, "num_samples": 5}
     with pytest.raises(ValueError, match=r"must be \(n, size, size, 3\). Received: shape=\(2, 4"):
         kgan.metrics.stacked_mnist_modes(np.zeros((2, 4, 4, 1)), extractor=extractor)
 

@@ -20,28 +20,51 @@ It offers the following, selected here from `keras.backend.backend()`:
   once over the three above and `run_if`).
 - `input_gradients(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
   itself differentiable (double backpropagation), for gradient penalties.
+- `without_gradient(fn)`: `fn()` (a tensor or a structure of tensors) with no
+  gradient flowing back into it, as `ops.stop_gradient(fn())`; torch runs
+  `fn` under `torch.no_grad()`, recording no autograd graph (for the
+  discriminator phase's generator forward).
 - `run_if(condition, fn)`: call `fn()`, which assigns variables (an optimizer
   step, tracker updates) and returns nothing, only where the scalar boolean
   tensor `condition` holds; the assignments are kept when it runs and the
   variables keep their values when it does not. It works inside compiled
   steps (JAX jit, `tf.function`, XLA), where a Python `if` on a tensor cannot,
   so interval-gated work (lazy regularisation) decides on a step counter.
+- `repeat(count, fn)`: call `fn()` (which assigns variables and returns
+  nothing) `count` times, the Python int `count` ≥ 1; compiled steps hold one
+  copy of `fn`'s work in a `tf.while_loop` on TensorFlow, so `d_steps`
+  critic updates trace and compile once; a Python loop on torch and JAX
+  (see `kgan.backend.common.repeat`).
 - `replica_context()`: `(replica_id, num_replicas)` inside a `tf.distribute`
-  replica, `(rank, world_size)` on torch under a `torch.distributed` group of
-  several ranks, `(0, 1)` elsewhere, so per-sample noise can be drawn for the
-  global batch and sliced (distributed training then equals single-device
-  training).
+  replica (over all workers of a multi-worker run), `(rank, world_size)` on
+  torch under a `torch.distributed` group of several ranks, `(0, 1)`
+  elsewhere, so per-sample noise can be drawn for the global batch and sliced
+  (distributed training then equals single-device training).
 - `initialize_processes()`: joins the multi-process run the environment
   describes, as `kgan train --workers N` sets it (torch:
   `RANK`/`WORLD_SIZE`/`MASTER_ADDR`/`MASTER_PORT`, also `torchrun`'s; JAX:
   Keras' `KERAS_DISTRIBUTION_*`, then `DataParallel` over every process's
-  devices); nothing in a single process or on TensorFlow, whose multi-worker
-  training kgan does not set up yet.
+  devices; TensorFlow: `TF_CONFIG`, then a `MultiWorkerMirroredStrategy` set
+  for the whole process); nothing in a single process.
+- `per_process_dataset(x, y, batch_size, shuffle)`: under a TensorFlow
+  multi-worker run, `fit()`'s arrays (this process's shard) as a distributed
+  dataset of this worker's batches of `batch_size` rows (Keras would split
+  `batch_size` across the workers); None elsewhere, where `fit()` takes the
+  arrays as they are.
 - `process_index()`, `process_count()`: this process's rank and the number of
   processes of a multi-process run (`0`, `1` in one process); `is_chief()`:
   whether this process is rank 0, the only one that writes files
   (checkpoints, sample grids, metrics, model files).
+- `shuffle_rng_state()`, `set_shuffle_rng_state(state)`: the state (JSON
+  data) of the generator `fit()` shuffles arrays with (numpy's global one;
+  torch's default one on torch), which `kgan.callbacks.Checkpoint` stores so a
+  resumed run sees the same data order as an uninterrupted one.
 - `required_callbacks()`: callbacks `fit()` must add on this backend.
+- `enable_compile_cache(directory)`: keep compiled train steps in
+  `directory` across processes (JAX's persistent compilation cache; nothing on
+  TensorFlow and torch). Off unless asked for: `kgan train --compile-cache
+  DIR`, or the environment variable `KGAN_COMPILE_CACHE=DIR`, read when
+  `kgan` is imported.
 - `jit_compiles_input_gradients()`: whether `jit_compile=True` can compile a
   step that differentiates input gradients (double backward); torch.compile
   cannot.
@@ -58,6 +81,7 @@ written in `keras.ops`.
 """
 
 import functools
+import os
 
 import keras
 
@@ -67,18 +91,24 @@ _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
     from kgan.backend.common import (
-        TrainStep,
         apply_gradients,
+        enable_compile_cache,
         jit_compiles_input_gradients,
         required_callbacks,
+        set_shuffle_rng_state,
+        shuffle_rng_state,
+        without_gradient,
         writes_saved_models,
     )
     from kgan.backend.tensorflow import (
+        TrainStep,
         gradients,
         initialize_processes,
         input_gradients,
+        per_process_dataset,
         process_count,
         process_index,
+        repeat,
         replica_context,
         run_if,
     )
@@ -86,11 +116,17 @@ elif _BACKEND == "jax":
     from kgan.backend.common import (
         apply_gradients,
         jit_compiles_input_gradients,
+        per_process_dataset,
+        repeat,
         replica_context,
+        set_shuffle_rng_state,
+        shuffle_rng_state,
+        without_gradient,
         writes_saved_models,
     )
     from kgan.backend.jax import (
         TrainStep,
+        enable_compile_cache,
         gradients,
         initialize_processes,
         input_gradients,
@@ -100,7 +136,13 @@ elif _BACKEND == "jax":
         run_if,
     )
 elif _BACKEND == "torch":
-    from kgan.backend.common import TrainStep, required_callbacks
+    from kgan.backend.common import (
+        TrainStep,
+        enable_compile_cache,
+        per_process_dataset,
+        repeat,
+        required_callbacks,
+    )
     from kgan.backend.torch import (
         apply_gradients,
         gradients,
@@ -111,6 +153,9 @@ elif _BACKEND == "torch":
         process_index,
         replica_context,
         run_if,
+        set_shuffle_rng_state,
+        shuffle_rng_state,
+        without_gradient,
         writes_saved_models,
     )
 else:
@@ -128,6 +173,9 @@ update = functools.partial(
 )
 update.__doc__ = optimizer_step.update.__doc__
 
+if os.environ.get("KGAN_COMPILE_CACHE"):
+    enable_compile_cache(os.environ["KGAN_COMPILE_CACHE"])
+
 
 def is_chief():
     """Whether this process is rank 0 of a multi-process run (or the only process):
@@ -137,16 +185,22 @@ def is_chief():
 __all__ = [
     "TrainStep",
     "apply_gradients",
+    "enable_compile_cache",
     "gradients",
     "initialize_processes",
     "input_gradients",
     "is_chief",
     "jit_compiles_input_gradients",
+    "per_process_dataset",
     "process_count",
     "process_index",
     "replica_context",
+    "repeat",
     "required_callbacks",
     "run_if",
+    "set_shuffle_rng_state",
+    "shuffle_rng_state",
     "update",
+    "without_gradient",
     "writes_saved_models",
 ]

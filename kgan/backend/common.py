@@ -4,6 +4,10 @@
 backend's own version elsewhere; it imports no framework.
 """
 
+import keras
+import numpy as np
+from keras import ops
+
 
 def apply_gradients(optimizer, grads, variables):
     """`kgan.backend.apply_gradients`: `optimizer.apply` (TensorFlow, JAX; on JAX
@@ -19,6 +23,46 @@ def replica_context():
     already split across devices.
     """
     return 0, 1
+
+
+def per_process_dataset(x, y, batch_size, shuffle):
+    """None: `fit()` takes each process's shard as it is (JAX, torch); see
+    `kgan.backend.tensorflow.per_process_dataset`."""
+    return None
+
+
+def without_gradient(fn):
+    """`kgan.backend.without_gradient`: `ops.stop_gradient` on every tensor of
+    `fn()` (TensorFlow, JAX: the compiled step never computes the cut backward)."""
+    return keras.tree.map_structure(ops.stop_gradient, fn())
+
+
+def shuffle_rng_state():
+    """The state of the generator `fit()` shuffles arrays with, as JSON data
+    (JAX: numpy's global generator; TensorFlow's `tf.data` shuffles keep
+    their own state, which this does not hold)."""
+    state = np.random.get_state(legacy=False)
+    return {**state, "state": {**state["state"], "key": state["state"]["key"].tolist()}}
+
+
+def set_shuffle_rng_state(state):
+    """Restores a `shuffle_rng_state()`."""
+    np.random.set_state(state)
+
+
+def repeat(count, fn):
+    """`kgan.backend.repeat`: a Python loop (torch, JAX). On JAX the compiled
+    step then holds `count` copies of `fn`'s work: a `jax.lax.fori_loop`
+    over the assigned variables compiled one copy (a third less compile time
+    for 5 WGAN-GP critic steps) but ran every step twice as slow on CPU, a
+    loss after a few dozen steps (benchmarks/README.md, "Compile time")."""
+    for _ in range(count):
+        fn()
+
+
+def enable_compile_cache(directory):
+    """Nothing: kgan uses no persistent compilation cache on TensorFlow or
+    torch (their steps compile in process)."""
 
 
 def required_callbacks():
@@ -39,8 +83,8 @@ def writes_saved_models():
 
 
 class TrainStep:
-    """Mixin: Keras' trainer calls `train_step(data)` (TensorFlow, torch), which
-    runs the model's backend-neutral `stateful_train_step(data)`."""
+    """Mixin: Keras' trainer calls `train_step(data)` (torch), which runs the
+    model's backend-neutral `stateful_train_step(data)`."""
 
     def train_step(self, data):
         return self.stateful_train_step(data)

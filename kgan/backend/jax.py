@@ -132,6 +132,16 @@ def run_if(condition, fn):
     )
 
 
+def enable_compile_cache(directory):
+    """`kgan.backend.enable_compile_cache`: JAX's persistent compilation cache
+    in `directory`, every program kept (no minimum compile time or size), so a
+    later process that compiles the same step loads it instead."""
+    os.makedirs(directory, exist_ok=True)
+    jax.config.update("jax_compilation_cache_dir", os.path.abspath(directory))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+
+
 def initialize_processes():
     """Joins the multi-controller run that `kgan train --workers` (or the user)
     describes with Keras' variables (`KERAS_DISTRIBUTION_JOB_ADDRESSES`, the

@@ -1,7 +1,23 @@
-"""TensorFlow implementation of the kgan engine: `tf.GradientTape`."""
+"""TensorFlow implementation of the kgan engine: `tf.GradientTape`.
 
+Multi-worker runs use `tf.distribute.MultiWorkerMirroredStrategy`: each process
+(worker) holds a copy of every variable and trains on its own rows of every
+global batch (one device a worker); the gradients are summed across all
+workers' replicas after each replica's loss is divided by the replica count,
+so every worker takes the step one process takes on the global batch.
+"""
+
+import json
+import os
+
+import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
+
+# TF_CONFIG's job names of a MultiWorkerMirroredStrategy cluster, in rank order
+# (an optional "chief" task, then the workers).
+_RANKED_JOBS = ("chief", "worker")
 
 
 def _replica_scale(loss):
@@ -45,6 +61,23 @@ def run_if(condition, fn):
     tf.cond(condition, run, lambda: tf.constant(False))
 
 
+def repeat(count, fn):
+    """`kgan.backend.repeat` with `tf.while_loop` in a `tf.function`: the graph
+    holds `fn`'s work once, not `count` unrolled copies. A Python loop when
+    eager or under several replicas (the optimizer's cross-replica update
+    cannot run inside a loop body)."""
+    if count == 1 or tf.executing_eagerly() or replica_context()[1] > 1:
+        for _ in range(count):
+            fn()
+        return
+
+    def body(index):
+        fn()
+        return index + 1
+
+    tf.while_loop(lambda index: index < count, body, [tf.constant(0)])
+
+
 def replica_context():
     """`(replica_id, num_replicas)` of the running `tf.distribute` replica.
 
@@ -58,14 +91,129 @@ def replica_context():
 
 
 def initialize_processes():
-    """Nothing: kgan does not set up TensorFlow multi-worker runs (TF_CONFIG) yet."""
+    """Joins the multi-worker run that `TF_CONFIG` describes (as TensorFlow
+    defines it; `kgan train --workers` sets it): creates a
+    `tf.distribute.MultiWorkerMirroredStrategy` and makes it the strategy of the
+    whole process (`tf.distribute.experimental_set_strategy`), so models built
+    afterwards anywhere (recipes, user code) hold mirrored variables and
+    Keras' `fit()` runs each step on every worker. Collectives: ring all-reduce
+    over gRPC on CPU, NCCL on GPUs. A worker that dies is noticed by the
+    strategy's peer health check (every 30 s, 3 tries of 10 s), which aborts
+    the others' collectives with an `UnavailableError`, so no survivor waits
+    forever (`kgan.launcher` ends them sooner). Does nothing without a
+    `TF_CONFIG` cluster of more than one task, or when a multi-worker strategy
+    is already set. Call it before any other TensorFlow work in the process
+    (the strategy must start the process's collective runtime).
+    """
+    cluster = json.loads(os.environ.get("TF_CONFIG", "{}")).get("cluster", {})
+    if sum(len(cluster.get(job, [])) for job in _RANKED_JOBS) <= 1 or _multi_worker_strategy():
+        return
+    implementation = tf.distribute.experimental.CommunicationImplementation
+    strategy = tf.distribute.MultiWorkerMirroredStrategy(
+        communication_options=tf.distribute.experimental.CommunicationOptions(
+            implementation=(implementation.NCCL if tf.config.list_physical_devices("GPU")
+                            else implementation.RING)
+        )
+    )
+    tf.distribute.experimental_set_strategy(strategy)
+
+
+def _multi_worker_strategy():
+    """The current `MultiWorkerMirroredStrategy` of a cluster of several tasks, or None."""
+    strategy = tf.distribute.get_strategy()
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return None
+    return strategy if len(_ranked_tasks(strategy)) > 1 else None
+
+
+def _ranked_tasks(strategy):
+    spec = strategy.cluster_resolver.cluster_spec()
+    return [(job, index) for job in _RANKED_JOBS if job in spec.jobs
+            for index in range(spec.num_tasks(job))]
 
 
 def process_index():
-    """0: one process (kgan sets up no TensorFlow multi-worker run)."""
-    return 0
+    """This worker's rank under a `MultiWorkerMirroredStrategy` (its `TF_CONFIG`
+    task, the chief first); 0 in one process."""
+    strategy = _multi_worker_strategy()
+    if strategy is None:
+        return 0
+    resolver = strategy.cluster_resolver
+    return _ranked_tasks(strategy).index((resolver.task_type, resolver.task_id))
 
 
 def process_count():
-    """1: one process (kgan sets up no TensorFlow multi-worker run)."""
-    return 1
+    """The workers of a `MultiWorkerMirroredStrategy` cluster; 1 in one process."""
+    strategy = _multi_worker_strategy()
+    return 1 if strategy is None else len(_ranked_tasks(strategy))
+
+
+def per_process_dataset(x, y, batch_size, shuffle):
+    """`fit()`'s array data as this worker's own batches, under a multi-worker strategy.
+
+    kgan shards the data per process (`kgan.data.process_shard`: each worker
+    holds its rows of every global batch and fits with `batch_size` = global /
+    workers). Keras would hand arrays to `experimental_distribute_dataset`,
+    which treats `batch_size` as the global batch, splits each batch across the
+    workers and auto-shards with the DATA policy: a step would see
+    `batch_size / workers` rows a worker. So the batches are given to the
+    strategy with `distribute_datasets_from_function`, which neither re-batches
+    nor shards (auto-shard OFF in effect: the data is already this worker's
+    shard): each step trains on `batch_size` rows of every worker. A
+    `tf.data.Dataset` or other non-array input is left to Keras.
+
+    Args:
+        x: array `(N, ...)`, this worker's rows.
+        y: None or array `(N, ...)` (labels).
+        batch_size: int ≥ 1 or None (Keras' default, 32): this worker's batch.
+        shuffle: bool, whether to reshuffle the rows every epoch, as Keras does.
+
+    Returns:
+        A `tf.distribute.DistributedDataset` of `(x,)` or `(x, y)` batches for
+        `fit(dataset)`, or None outside a multi-worker run or for non-array `x`.
+
+    Raises:
+        ValueError: when a worker has more than one device (one process a device).
+    """
+    strategy = _multi_worker_strategy()
+    if strategy is None or not isinstance(x, (np.ndarray, tf.Tensor)):
+        return None
+    workers = len(_ranked_tasks(strategy))
+    if strategy.num_replicas_in_sync != workers:
+        raise ValueError(
+            "A TensorFlow multi-worker run in kgan must have one device a worker "
+            "(start one process a GPU). Received: "
+            f"{strategy.num_replicas_in_sync} replicas over {workers} workers"
+        )
+    data = keras.utils.pack_x_y_sample_weight(x, y)
+    rows = len(x)
+
+    def batches(input_context):
+        indices = tf.data.Dataset.range(rows)
+        if shuffle:
+            indices = indices.shuffle(rows, reshuffle_each_iteration=True)
+        indices = indices.batch(batch_size or 32)
+        return indices.map(
+            lambda index: tf.nest.map_structure(lambda array: tf.gather(array, index), data),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        ).prefetch(tf.data.AUTOTUNE)
+
+    return strategy.distribute_datasets_from_function(batches)
+
+
+class TrainStep:
+    """Mixin: Keras' trainer calls `train_step(data)`, which runs the model's
+    backend-neutral `stateful_train_step(data)`.
+
+    Under a multi-worker strategy Keras' TensorFlow trainer reduces the step's
+    logs with `strategy.reduce("MEAN", value, axis=0)`, which fails on a scalar
+    (tensorflow/tensorflow#72388): each log is returned with shape `(1,)`, so
+    the reduction gives the mean of the replicas' values, as
+    `MirroredStrategy` does in one process.
+    """
+
+    def train_step(self, data):
+        logs = self.stateful_train_step(data)
+        if _multi_worker_strategy() is None:
+            return logs
+        return {name: ops.reshape(value, (1,)) for name, value in logs.items()}

@@ -11,7 +11,7 @@ import warnings
 import keras
 import numpy as np
 
-from kgan.backend import is_chief
+from kgan.backend import is_chief, set_shuffle_rng_state, shuffle_rng_state
 from kgan.utils.validation import check_int
 
 FORMAT_VERSION = 1
@@ -239,18 +239,19 @@ class Checkpoint(keras.callbacks.Callback):
     augmentation state once a model holds them as variables) and every variable
     in `model.optimizer.variables` (the composite optimizer's step counter, both
     inner optimizers' iterations and moments), plus the number of completed
-    epochs, the step count and the per-epoch metric history. `.keras` files do
-    not restore the seed generator's state; these checkpoints do.
+    epochs, the step count, the per-epoch metric history and the state of the
+    generator that shuffles `fit()`'s arrays. `.keras` files do not restore the
+    seed generator's state; these checkpoints do.
 
     Granularity: checkpoints are written at the end of an epoch. A run killed in
     the middle of an epoch resumes at the start of that epoch from the last
     checkpoint, and finishes with the same weights as an uninterrupted run,
-    provided the data order of an epoch does not depend on the process: use
-    `shuffle=False` (arrays or a `keras.utils.PyDataset`), or data you order
-    yourself as a fixed function of the epoch number. Keras' default
-    `shuffle=True` draws each epoch's order at random in the running process,
-    which a restarted process does not reproduce. Metric trackers restart with
-    the epoch, as in any `fit()`.
+    provided the data order of an epoch is reproduced: `shuffle=False`, data
+    you order yourself as a fixed function of the epoch number, or arrays with
+    Keras' default `shuffle=True` on JAX and torch, whose order each epoch
+    draws from a host generator whose state the checkpoint also stores
+    (`kgan.backend.shuffle_rng_state`; not TensorFlow's `tf.data` shuffle).
+    Metric trackers restart with the epoch, as in any `fit()`.
 
     Files: `directory/epoch-000004.kgan-ckpt`, one per saved epoch. Each is
     written to a temporary file, flushed to disk (`fsync`), and renamed into
@@ -322,6 +323,8 @@ class Checkpoint(keras.callbacks.Callback):
         restore(model, meta, arrays, source=f"checkpoint {path!r}")
         self.history = {name: list(values) for name, values in meta["history"].items()}
         self._epochs = list(range(meta["epoch"]))
+        if meta.get("shuffle_rng") is not None:  # absent from older checkpoints
+            set_shuffle_rng_state(meta["shuffle_rng"])
         self.restored_from = path
         # Keras' fit() starts from `_initial_epoch` when it is set (the
         # mechanism of keras.callbacks.BackupAndRestore; not public API, so
@@ -373,6 +376,7 @@ class Checkpoint(keras.callbacks.Callback):
             "epoch": int(epoch),
             "step": step,
             "history": self.history,
+            "shuffle_rng": shuffle_rng_state(),
             "model_class": type(model).__name__,
             "backend": keras.backend.backend(),
             "keras_version": keras.__version__,

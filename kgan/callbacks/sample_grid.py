@@ -61,7 +61,8 @@ class SampleGrid(keras.callbacks.Callback):
         self._writer = None
 
     def on_train_begin(self, logs=None):
-        # In a multi-process run only rank 0 writes (it generates no collective).
+        # In a multi-process run only rank 0 writes; every rank generates (on JAX
+        # the generator runs over every process's devices: all must run it).
         self._writes = is_chief()
         if self._writes:
             os.makedirs(self.log_dir, exist_ok=True)
@@ -97,9 +98,10 @@ class SampleGrid(keras.callbacks.Callback):
             self._writer.flush()
 
     def _write(self, epoch):
+        samples = self._generate()
+        self._written_epoch = epoch
         if not self._writes:
             return
-        samples = self._generate()
         path = os.path.join(self.log_dir, f"samples_epoch_{epoch + 1:04d}.png")
         title = f"epoch {epoch + 1}"
         if samples.ndim == 2 and samples.shape[1] == 2:
@@ -109,7 +111,6 @@ class SampleGrid(keras.callbacks.Callback):
             if self._writer is not None:
                 self._write_tensorboard_image(samples, epoch)
         self.paths.append(path)
-        self._written_epoch = epoch
 
     def _write_tensorboard_image(self, samples, step):
         from PIL import Image

@@ -149,7 +149,12 @@ def stacked_mnist_modes(samples, num_samples=STACKED_SAMPLES, seed=0, extractor=
     Returns:
         dict: `modes` (int in [1, 1000], modes with at least one sample), `kl`
         (float ≥ 0, KL(mode histogram ‖ uniform over 1,000), natural log; 0 for
-        exactly uniform, ln 1000 ≈ 6.91 for one mode) and `num_samples`.
+        exactly uniform, ln 1000 ≈ 6.91 for one mode), `channel_kl` (3 floats
+        in [0, ln 10]: KL(channel c's digit histogram ‖ uniform over 10), how
+        evenly each channel's digits come out; when the channels are drawn
+        independently, `kl` is their sum, so `kl` well above
+        `sum(channel_kl)` means the triples are unevenly combined, not the
+        digits) and `num_samples`.
 
     Example:
         >>> images, _ = kgan.data.stacked_mnist(26000, seed=1)
@@ -175,9 +180,15 @@ def stacked_mnist_modes(samples, num_samples=STACKED_SAMPLES, seed=0, extractor=
     _, probabilities = (extractor or _default_extractor()).features_and_probabilities(channels)
     digits = probabilities.argmax(axis=1).reshape(-1, 3)
     counts = np.bincount(digits @ np.array([100, 10, 1]), minlength=NUM_STACKED_MODES)
-    shares = counts[counts > 0] / len(images)
     return {
         "modes": int((counts > 0).sum()),
-        "kl": float(np.sum(shares * np.log(shares * NUM_STACKED_MODES))),
+        "kl": _kl_to_uniform(counts),
+        "channel_kl": [_kl_to_uniform(np.bincount(digits[:, c], minlength=10)) for c in range(3)],
         "num_samples": len(images),
     }
+
+
+def _kl_to_uniform(counts):
+    """KL(histogram ‖ uniform over its bins), natural log, of a count vector."""
+    shares = counts[counts > 0] / counts.sum()
+    return float(np.sum(shares * np.log(shares * len(counts))))

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from kgan.backend import input_gradients
+from kgan.backend import input_gradients, without_gradient
 from kgan.losses import gradient_penalty, interpolate
 from kgan.training.adversarial_model import AdversarialModel
 from kgan.utils.sampling import generate_in_batches
@@ -137,7 +137,7 @@ class ConditionalTranslationGAN(AdversarialModel):
 
     def discriminator_loss(self, batch, noise):
         real = batch["real"]
-        fake = ops.stop_gradient(self.generator([real, noise["target"]], training=True))
+        fake = without_gradient(lambda: self.generator([real, noise["target"]], training=True))
         real_logits, real_auxiliary = self.discriminator(real, training=True)
         fake_logits = self._source_logits(fake)
         auxiliary = self.auxiliary_loss(batch["conditions"], real_auxiliary)

@@ -5,6 +5,7 @@ import copy
 import keras
 from keras import ops
 
+from kgan.backend import without_gradient
 from kgan.losses import get_adversarial_loss
 from kgan.losses.reconstruction import l1_loss
 from kgan.training.adversarial_model import AdversarialModel
@@ -223,8 +224,8 @@ class CycleGAN(AdversarialModel):
         return shown["a"], shown["b"]
 
     def discriminator_loss(self, batch, noise):
-        fake_b = ops.stop_gradient(self.generator(batch["a"], training=True))
-        fake_a = ops.stop_gradient(self.generator_ba(batch["b"], training=True))
+        fake_b = without_gradient(lambda: self.generator(batch["a"], training=True))
+        fake_a = without_gradient(lambda: self.generator_ba(batch["b"], training=True))
         fake_a, fake_b = self._from_pool(fake_a, fake_b, noise)
         d_a = self._d_loss_fn(self.discriminator_a(batch["a"], training=True),
                               self.discriminator_a(fake_a, training=True))

@@ -7,7 +7,7 @@ import numpy as np
 from keras import ops
 
 from kgan.augment import get as get_augment
-from kgan.backend import input_gradients
+from kgan.backend import input_gradients, without_gradient
 from kgan.losses import (
     discriminator_minimax_loss,
     generator_feature_matching_loss,
@@ -379,7 +379,7 @@ class GAN(LatentSampling, AdversarialModel):
         return ops.cast(self.generator(noise["z"], training=training), "float32")
 
     def discriminator_loss(self, batch, noise):
-        fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
+        fake = without_gradient(lambda: self.generate_for_batch(batch, noise))
         real_logits = self.discriminate(batch, batch["real"], noise, "real")
         fake_logits = self.discriminate(batch, fake, noise, "fake")
         loss = self._d_loss_fn(real_logits, fake_logits, **self._d_loss_kwargs)
@@ -424,7 +424,7 @@ class GAN(LatentSampling, AdversarialModel):
             logs["r1"] = r1_penalty(input_gradients(logits_of("real"), batch["real"]))
             loss = loss + 0.5 * self.r1_gamma * logs["r1"]
         if self.r2_gamma:
-            fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
+            fake = without_gradient(lambda: self.generate_for_batch(batch, noise))
             logs["r2"] = r2_penalty(input_gradients(logits_of("fake"), fake))
             loss = loss + 0.5 * self.r2_gamma * logs["r2"]
         return loss, logs

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from kgan.backend import without_gradient
 from kgan.losses import get_adversarial_loss
 from kgan.losses.reconstruction import l1_loss
 from kgan.training.adversarial_model import AdversarialModel
@@ -81,7 +82,7 @@ class Pix2Pix(AdversarialModel):
         return self.discriminator(ops.concatenate([source, image], axis=-1), training=True)
 
     def discriminator_loss(self, batch, noise):
-        fake = ops.stop_gradient(self.generator(batch["source"], training=True))
+        fake = without_gradient(lambda: self.generator(batch["source"], training=True))
         real_logits = self._logits(batch["source"], batch["target"])
         fake_logits = self._logits(batch["source"], fake)
         loss = 0.5 * self._d_loss_fn(real_logits, fake_logits)

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from kgan.backend import input_gradients
+from kgan.backend import input_gradients, without_gradient
 from kgan.losses import (
     discriminator_wasserstein_loss,
     drift_penalty,
@@ -245,7 +245,7 @@ class ProgressiveGAN(LatentSampling, AdversarialModel):
 
     def discriminator_loss(self, batch, noise):
         real = batch["real"]
-        fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
+        fake = without_gradient(lambda: self.generate_for_batch(batch, noise))
         real_logits = self.discriminator_logits(batch, real)
         fake_logits = self.discriminator_logits(batch, fake)
         mixed = interpolate(real, fake, noise["mix"])

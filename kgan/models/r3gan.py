@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from kgan.backend import without_gradient
 from kgan.losses import discriminator_relativistic_loss, generator_relativistic_loss
 from kgan.models.gan import GAN
 from kgan.utils.validation import check_positive, refuse_fixed_options
@@ -157,7 +158,7 @@ class R3GAN(GAN):
         )
 
     def discriminator_loss(self, batch, noise):
-        fake = ops.stop_gradient(self.generate_for_batch(batch, noise))
+        fake = without_gradient(lambda: self.generate_for_batch(batch, noise))
         real_logits = self.discriminate(batch, batch["real"], noise, "real")
         fake_logits = self.discriminate(batch, fake, noise, "fake")
         loss = discriminator_relativistic_loss(real_logits, fake_logits)

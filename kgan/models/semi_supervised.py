@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from kgan.backend import without_gradient
 from kgan.losses.semi_supervised import (
     discriminator_semi_supervised_loss,
     generator_feature_matching_loss,
@@ -204,7 +205,7 @@ class SemiSupervisedGAN(LatentSampling, AdversarialModel):
 
     # ------------------------------------------------------------ losses
     def discriminator_loss(self, batch, noise):
-        fake = ops.stop_gradient(self.generator(noise["z"], training=True))
+        fake = without_gradient(lambda: self.generator(noise["z"], training=True))
         real_logits = self.discriminator(batch["real"], training=True)
         fake_logits = self.discriminator(fake, training=True)
         supervised = masked_classification_loss(real_logits, batch["labels"])

@@ -5,6 +5,7 @@ import copy
 import keras
 from keras import ops
 
+from kgan.backend import without_gradient
 from kgan.losses import get_adversarial_loss
 from kgan.losses.reconstruction import content_loss
 from kgan.training.adversarial_model import AdversarialModel
@@ -97,7 +98,7 @@ class SRGAN(AdversarialModel):
         return {"low": x, "high": y}
 
     def discriminator_loss(self, batch, noise):
-        fake = ops.stop_gradient(self.generator(batch["low"], training=True))
+        fake = without_gradient(lambda: self.generator(batch["low"], training=True))
         real_logits = self.discriminator(batch["high"], training=True)
         fake_logits = self.discriminator(fake, training=True)
         loss = self._d_loss_fn(real_logits, fake_logits)

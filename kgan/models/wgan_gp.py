@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from kgan.backend import input_gradients
+from kgan.backend import input_gradients, without_gradient
 from kgan.losses import gradient_penalty, interpolate
 from kgan.models.gan import GAN
 from kgan.utils.validation import check_non_negative, refuse_fixed_options
@@ -79,7 +79,7 @@ class WGANGP(GAN):
 
     def discriminator_loss(self, batch, noise):
         real = self.augmented(batch["real"], noise, "real")
-        fake = self.augmented(ops.stop_gradient(self.generate_for_batch(batch, noise)), noise, "fake")
+        fake = self.augmented(without_gradient(lambda: self.generate_for_batch(batch, noise)), noise, "fake")
         real_logits = self.discriminator_logits(batch, real)
         fake_logits = self.discriminator_logits(batch, fake)
         mixed = interpolate(real, fake, noise["alpha"])

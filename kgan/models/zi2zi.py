@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from kgan.backend import without_gradient
 from kgan.losses.reconstruction import content_loss, l1_loss
 from kgan.losses.semi_supervised import masked_classification_loss
 from kgan.models.pix2pix import Pix2Pix
@@ -138,7 +139,7 @@ class Zi2Zi(Pix2Pix):
 
     def discriminator_loss(self, batch, noise):
         source, styles = batch["source"], batch["styles"]
-        fake = ops.stop_gradient(self.generator([source, styles], training=True))
+        fake = without_gradient(lambda: self.generator([source, styles], training=True))
         real_logits, real_styles = self._logits(source, batch["target"])
         fake_logits, fake_styles = self._logits(source, fake)
         adversarial = self._d_loss_fn(real_logits, fake_logits)

@@ -1,6 +1,7 @@
 """The base class of every kgan GAN: alternating adversarial updates in `fit()`."""
 
 import copy
+import inspect
 import types
 import warnings
 
@@ -11,6 +12,8 @@ from keras import ops
 from kgan.backend import (
     TrainStep,
     jit_compiles_input_gradients,
+    per_process_dataset,
+    repeat,
     replica_context,
     required_callbacks,
     run_if,
@@ -426,11 +429,18 @@ class AdversarialModel(TrainStep, keras.Model):
                 "(with g_optimizer and d_optimizer, or none for the defaults)."
             )
         self.check_data(x, y)
-        _warn_if_batch_exceeds_data(x, kwargs.get("batch_size", args[0] if args else None))
+        arguments = inspect.signature(super().fit).bind(x, y, *args, **kwargs).arguments
+        _warn_if_batch_exceeds_data(x, arguments.get("batch_size"))
         extra = required_callbacks()
         if extra:
-            kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + extra
-        return super().fit(x, y, *args, **kwargs)
+            arguments["callbacks"] = list(arguments.get("callbacks") or []) + extra
+        # A TensorFlow multi-worker run trains on this worker's own batches
+        # (the dataset shuffles them).
+        dataset = per_process_dataset(x, y, arguments.get("batch_size"),
+                                      arguments.get("shuffle", True))
+        if dataset is not None:
+            arguments.update(x=dataset, y=None, batch_size=None, shuffle=False)
+        return super().fit(**arguments)
 
     def _record(self, logs):
         for name, value in logs.items():
@@ -519,15 +529,18 @@ class AdversarialModel(TrainStep, keras.Model):
         batch = self.unpack_batch(data)
         d_phase = (self.discriminator_variables, self.d_optimizer)
         g_phase = (self.generator_variables, self.g_optimizer)
-        for _ in range(self.d_steps):
-            self._main_phase(
+        # A loop where the backend compiles it as one (TensorFlow): one critic step traced.
+        repeat(
+            self.d_steps,
+            lambda: self._main_phase(
                 "d_loss",
                 self.discriminator_loss,
                 self.discriminator_regularizer,
                 self.d_reg_interval,
                 batch,
                 *d_phase,
-            )
+            ),
+        )
         self._lazy_phase(self.discriminator_regularizer, self.d_reg_interval, batch, *d_phase)
         self._main_phase(
             "g_loss",
