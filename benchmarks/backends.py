@@ -37,6 +37,8 @@ import sys
 import tempfile
 import time
 
+from results_file import append_row, read_rows  # benchmarks/results_file.py
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKENDS = ("jax", "tensorflow", "torch")
 # The model families, one recipe each (the data-folder recipes need downloads; their
@@ -131,13 +133,6 @@ def run_one(backend, recipe, smoke, warmup, steps, timeout, torch_threads=1):
             **json.loads(lines[-1][len(_RESULT_PREFIX):])}
 
 
-def read_rows(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as file:
-        return [json.loads(line) for line in file if line.strip()]
-
-
 def format_table(rows):
     """One line per recipe: each backend's steps/s (× the fastest's time), first step, memory."""
     by_recipe = {}
@@ -187,15 +182,13 @@ def main(argv=None):
     done = {(r["backend"], r["recipe"]) for r in read_rows(args.results)
             if r["smoke"] == args.smoke and "error" not in r}
     if not args.table_only:
-        os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
         for recipe in args.recipes:
             for backend in args.backends:
                 if (backend, recipe) in done:
                     continue
                 row = run_one(backend, recipe, args.smoke, args.warmup, args.steps, args.timeout,
                               args.torch_threads)
-                with open(args.results, "a") as file:
-                    file.write(json.dumps(row) + "\n")
+                append_row(args.results, row)
                 print(f"{backend:<11}{recipe:<24}"
                       f"{row.get('error') or format(row['steps_per_second'], '.2f') + ' steps/s'}",
                       flush=True)

@@ -40,6 +40,8 @@ import os
 import subprocess
 import sys
 
+from results_file import append_row, read_rows  # benchmarks/results_file.py
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RECIPE = os.path.join(ROOT, "recipes", "gan_mixtures.py")
 BACKENDS = ("jax", "tensorflow", "torch")
@@ -210,8 +212,7 @@ def _run_backend(backend, args, done):
             row = json.loads(line[len(_PREFIX) :])
             rows.append(row)
             if args.results:
-                with open(args.results, "a") as file:
-                    file.write(json.dumps(row) + "\n")
+                append_row(args.results, row)
             print(
                 f"  {backend:10s} {_label(row):7s} {row['mixture']:6s} seed {row['seed']}: "
                 + ("DIVERGED (non-finite), " if row["diverged"] else
@@ -232,13 +233,6 @@ def _run_key(row):
     if "shape" not in row:
         return (row["model"], row["mixture"], row["seed"])
     return (row["model"], row["mixture"], row["seed"], row["shape"], row["gamma"])
-
-
-def _read_results(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as file:
-        return [json.loads(line) for line in file if line.strip()]
 
 
 def _mean(values):
@@ -338,7 +332,7 @@ def main(argv=None):
         args.done = {tuple(key) for key in json.loads(args.done)}
         _worker(args)
         return None
-    previous = _read_results(args.results) if args.results else []
+    previous = read_rows(args.results) if args.results else []
     previous = [
         row
         for row in previous

@@ -27,6 +27,8 @@ import os
 import subprocess
 import sys
 
+from results_file import append_row, read_rows  # benchmarks/results_file.py
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RECIPE = os.path.join(ROOT, "recipes", "stacked_mnist.py")
 BACKENDS = ("jax", "tensorflow", "torch")
@@ -49,13 +51,6 @@ def run_one(backend, model, seed, overrides, out_dir):
             "modes": result["modes"], "kl": result["kl"], "channel_kl": result["channel_kl"],
             "seconds": result["train_seconds"],
             "real_modes": result["real_floor"]["modes"], "real_kl": result["real_floor"]["kl"]}
-
-
-def read_rows(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as file:
-        return [json.loads(line) for line in file if line.strip()]
 
 
 def format_table(rows):
@@ -109,9 +104,7 @@ def main(argv=None):
                         continue
                     row = run_one(backend, model, seed, args.overrides, args.out_dir)
                     rows.append(row)
-                    os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
-                    with open(args.results, "a") as file:
-                        file.write(json.dumps(row) + "\n")
+                    append_row(args.results, row)
                     print(f"{backend} {model} seed {seed}: {row['modes']} modes, KL "
                           f"{row['kl']:.3f}, {row['seconds']:.0f} s", file=sys.stderr, flush=True)
     print(format_table(rows) if rows else "no runs in " + args.results)

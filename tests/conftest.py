@@ -96,8 +96,11 @@ def relative_difference(actual, expected):
 
 
 def load_benchmark(name):
-    """The module `benchmarks/<name>.py` (the benchmarks are scripts, not a package)."""
+    """The module `benchmarks/<name>.py` (the benchmarks are scripts, not a package; their
+    folder goes on `sys.path`, as when run, for the modules they share)."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if os.path.join(root, "benchmarks") not in sys.path:
+        sys.path.insert(0, os.path.join(root, "benchmarks"))
     spec = importlib.util.spec_from_file_location(
         f"benchmark_{name}", os.path.join(root, "benchmarks", f"{name}.py"))
     module = importlib.util.module_from_spec(spec)

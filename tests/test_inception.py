@@ -1,6 +1,7 @@
 """The FID Inception port (against pytorch-fid, offline), the resize protocols, the
 Inception extractors and their offline errors."""
 
+import importlib.util
 import sys
 
 import keras
@@ -12,31 +13,23 @@ import kgan
 from kgan.metrics import inception, inception_network, inception_weights, reference
 from kgan.metrics.resize import resize_images
 
+from .conftest import load_benchmark
+
 torch = pytest.importorskip("torch")
 
 BACKEND = keras.backend.backend()
 
 
-def import_pytorch_fid():
-    """pytorch_fid.inception, importable beside a CPU-only torch.
+# benchmarks/nvlabs_step.py holds the torchvision workaround that makes pytorch-fid
+# importable beside a CPU-only torch; kept loaded so its op definitions stay registered.
+_NVLABS_STEP = load_benchmark("nvlabs_step")
 
-    PyPI's torchvision 0.28.0 wheel is a CUDA build: its C extension does not load
-    beside torch's CPU build, and torchvision's import then fails while registering
-    fake kernels for `torchvision::nms` and `qnms`, ops that the extension would
-    have defined. The Inception model uses none of torchvision's C ops, so the
-    test defines the two schemas (once, only when the import failed) and imports
-    again.
-    """
-    try:
-        import torchvision  # noqa: F401
-    except RuntimeError:
-        for name in [name for name in sys.modules if name.split(".")[0] == "torchvision"]:
-            del sys.modules[name]
-        library = torch.library.Library("torchvision", "DEF")
-        for op in ("nms", "qnms"):
-            library.define(f"{op}(Tensor dets, Tensor scores, float iou_threshold) -> Tensor")
-        import_pytorch_fid.library = library  # keeps the definitions alive
-    return pytest.importorskip("pytorch_fid.inception")
+
+def import_pytorch_fid():
+    """pytorch_fid.inception (the test skips without pytorch-fid)."""
+    if importlib.util.find_spec("pytorch_fid") is None:
+        pytest.skip("pytorch-fid is not installed")
+    return _NVLABS_STEP.import_pytorch_fid()
 
 
 @pytest.fixture(scope="module")
