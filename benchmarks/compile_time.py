@@ -7,9 +7,9 @@ each model, built smoke-sized by its recipe's own builder, it times
 - `first`: the first call (the train function built, traced and compiled, one step);
 - `steady`: the median of the next `--steps` calls on full batches;
 - `compile`: `first - steady`;
-- `short`: the first call on a batch of half the rows (what `fit()` gives last
-  when the data is not a multiple of the batch size) minus `steady`: near zero
-  unless the step compiles again for that shape.
+- `short`: the first call on a batch of half the rows minus `steady`: near zero
+  unless the step compiles again for that shape (what a short last batch would
+  cost; `fit()` on arrays leaves it out, a dataset of the user's may give one).
 
 Each is reported in wall seconds and in process CPU seconds (steadier on a
 shared host: compilation runs on one thread).

@@ -59,6 +59,7 @@ import numpy as np  # noqa: E402
 
 import kgan  # noqa: E402
 import kgan.backend  # noqa: E402
+import kgan.recipe  # noqa: E402
 
 MODELS = ("wgan_gp", "diffaugment")
 
@@ -122,7 +123,9 @@ def max_weight_difference(weights, other_weights):
 
 def process_worker(args):
     """One rank of the `--processes` run: trains each `--model` on its shard of every
-    global batch; rank 0 writes logs and weights to `--result`."""
+    global batch and saves it as a recipe does (every rank: on JAX saving runs
+    collectives, so a rank that skipped it would hang the others); rank 0 writes
+    logs and weights to `--result`."""
     kgan.backend.initialize_processes()
     results = {}
     for name in args.model:
@@ -131,6 +134,7 @@ def process_worker(args):
                                                args.batch)
         logs, rate = train(model, shard, batch, args.steps)
         results[name] = {"logs": logs, "steps_per_second": rate}
+        kgan.recipe.save_and_summarize(model, model.history, 0.0, f"{args.result}.{name}")
         if kgan.backend.is_chief():
             np.savez(f"{args.result}.{name}.npz", *model.get_weights())
     if kgan.backend.is_chief():

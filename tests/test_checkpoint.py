@@ -87,7 +87,7 @@ def test_resume_matches_uninterrupted_run(tmp_path, straight_4_epochs):
 
 
 @pytest.mark.skipif(keras.backend.backend() == "tensorflow",
-                    reason="tf.data keeps its shuffle state; the checkpoint holds numpy's/torch's")
+                    reason="Keras reads TensorFlow's first batches (their order) before a restore")
 def test_resume_with_shuffled_arrays_matches_uninterrupted_run(tmp_path):
     def run(epochs, directory):  # a fresh process, seeded as a recipe seeds it
         keras.utils.set_random_seed(0)

@@ -256,7 +256,7 @@ def test_fit_accepts_both_pipelines(kind, ring_data, digits16):
 def test_py_dataset_batches_prefetches_and_reshuffles():
     x = np.arange(10, dtype="float32")[:, None]
     dataset = kgan.data.make_dataset(x, x[:, 0].astype("int32"), batch_size=4, seed=1,
-                                     kind="py_dataset")
+                                     drop_remainder=False, kind="py_dataset")
     assert len(dataset) == 3 and dataset.workers == 2
     batches = [dataset[i] for i in range(3)]
     assert [len(b[0]) for b in batches] == [4, 4, 2]
@@ -269,6 +269,41 @@ def test_py_dataset_batches_prefetches_and_reshuffles():
     assert sorted(second) == list(range(10)) and second.tolist() != first.tolist()
     ordered = kgan.data.make_dataset(x, batch_size=4, shuffle=False, kind="py_dataset")
     np.testing.assert_array_equal(ordered[1][:, 0], [4, 5, 6, 7])
+
+
+@pytest.mark.parametrize("kind", ["tf.data", "py_dataset"])
+def test_make_dataset_drops_the_short_last_batch_by_default(kind):
+    if kind == "tf.data":
+        pytest.importorskip("tensorflow")
+    x = np.arange(10, dtype="float32")[:, None]
+    sizes = [len(batch) for batch in kgan.data.make_dataset(x, batch_size=4, kind=kind)]
+    assert sizes == [4, 4]
+    # Fewer rows than a batch: one batch of them all.
+    sizes = [len(batch) for batch in kgan.data.make_dataset(x, batch_size=16, kind=kind)]
+    assert sizes == [10]
+
+
+def test_fit_steps_on_full_batches_in_a_new_order_each_epoch(monkeypatch):
+    """fit() on arrays: N // batch_size steps of batch_size rows each epoch, no
+    short batch, and each epoch leaves out other rows (numpy's global generator)."""
+    from kgan.data.pipeline import ArrayDataset
+
+    batches = []
+    read = ArrayDataset.__getitem__
+    monkeypatch.setattr(ArrayDataset, "__getitem__",
+                        lambda self, index: batches.append(read(self, index)) or batches[-1])
+    generator, discriminator = tiny_mlp_pair()
+    gan = kgan.models.GAN(generator, discriminator, latent_dim=4, seed=0)
+    gan.compile()
+    x = np.arange(10, dtype="float32")[:, None].repeat(2, axis=1)
+    np.random.seed(0)
+    history = gan.fit(x, batch_size=4, epochs=3, verbose=0)
+    assert len(history.history["d_loss"]) == 3
+    rows = [batch[:, 0] for batch in batches[-6:]]  # TensorFlow reads 2 more, for their shapes
+    assert [len(b) for b in rows] == [4] * 6
+    epochs = [np.sort(np.concatenate(rows[i:i + 2])) for i in (0, 2, 4)]
+    assert all(len(set(epoch)) == 8 for epoch in epochs)
+    assert len({tuple(epoch) for epoch in epochs}) > 1  # other rows sit out each epoch
 
 
 def test_make_dataset_errors():

@@ -28,7 +28,9 @@ UNMEASURED = {"timeout", "skipped (time)"}
 
 
 def test_smoke_run_prints_every_row(tmp_path):
-    env = dict(os.environ, PYTHON=sys.executable, RESULTS=str(tmp_path / "cells.jsonl"))
+    # 240 s, 60 a runner (the smoke default is 300): the suite's longest cross-backend test.
+    env = dict(os.environ, PYTHON=sys.executable, RESULTS=str(tmp_path / "cells.jsonl"),
+               TOTAL_SECONDS="240")
     env.pop("KERAS_BACKEND", None)
     run = subprocess.run(["bash", os.path.join(ROOT, "benchmarks", "gpu.sh"), "--smoke"],
                          env=env, capture_output=True, text=True, timeout=900)

@@ -55,10 +55,6 @@ It offers the following, selected here from `keras.backend.backend()`:
   processes of a multi-process run (`0`, `1` in one process); `is_chief()`:
   whether this process is rank 0, the only one that writes files
   (checkpoints, sample grids, metrics, model files).
-- `shuffle_rng_state()`, `set_shuffle_rng_state(state)`: the state (JSON
-  data) of the generator `fit()` shuffles arrays with (numpy's global one;
-  torch's default one on torch), which `kgan.callbacks.Checkpoint` stores so a
-  resumed run sees the same data order as an uninterrupted one.
 - `required_callbacks()`: callbacks `fit()` must add on this backend.
 - `enable_compile_cache(directory)`: keep compiled train steps in
   `directory` across processes (JAX's persistent compilation cache; nothing on
@@ -95,8 +91,6 @@ if _BACKEND == "tensorflow":
         enable_compile_cache,
         jit_compiles_input_gradients,
         required_callbacks,
-        set_shuffle_rng_state,
-        shuffle_rng_state,
         without_gradient,
         writes_saved_models,
     )
@@ -119,8 +113,6 @@ elif _BACKEND == "jax":
         per_process_dataset,
         repeat,
         replica_context,
-        set_shuffle_rng_state,
-        shuffle_rng_state,
         without_gradient,
         writes_saved_models,
     )
@@ -153,8 +145,6 @@ elif _BACKEND == "torch":
         process_index,
         replica_context,
         run_if,
-        set_shuffle_rng_state,
-        shuffle_rng_state,
         without_gradient,
         writes_saved_models,
     )
@@ -198,8 +188,6 @@ __all__ = [
     "repeat",
     "required_callbacks",
     "run_if",
-    "set_shuffle_rng_state",
-    "shuffle_rng_state",
     "update",
     "without_gradient",
     "writes_saved_models",

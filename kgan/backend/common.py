@@ -5,7 +5,6 @@ backend's own version elsewhere; it imports no framework.
 """
 
 import keras
-import numpy as np
 from keras import ops
 
 
@@ -35,19 +34,6 @@ def without_gradient(fn):
     """`kgan.backend.without_gradient`: `ops.stop_gradient` on every tensor of
     `fn()` (TensorFlow, JAX: the compiled step never computes the cut backward)."""
     return keras.tree.map_structure(ops.stop_gradient, fn())
-
-
-def shuffle_rng_state():
-    """The state of the generator `fit()` shuffles arrays with, as JSON data
-    (JAX: numpy's global generator; TensorFlow's `tf.data` shuffles keep
-    their own state, which this does not hold)."""
-    state = np.random.get_state(legacy=False)
-    return {**state, "state": {**state["state"], "key": state["state"]["key"].tolist()}}
-
-
-def set_shuffle_rng_state(state):
-    """Restores a `shuffle_rng_state()`."""
-    np.random.set_state(state)
 
 
 def repeat(count, fn):

@@ -7,17 +7,18 @@ import io
 import pickle
 
 
-def tf_data_pipeline(x, y, batch_size, shuffle, seed):
+def tf_data_pipeline(x, y, batch_size, shuffle, seed, drop_remainder):
     """A batched, prefetching `tf.data.Dataset` over arrays `x` (and `y`).
 
-    Shuffled over the whole array every epoch when `shuffle` (seeded by `seed`).
+    Shuffled over the whole array every epoch when `shuffle` (seeded by `seed`);
+    with `drop_remainder` a short last batch is left out.
     """
     import tensorflow as tf
 
     dataset = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
     if shuffle:
         dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
 
 
 def read_torch_state_dict(path):

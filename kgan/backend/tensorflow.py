@@ -165,7 +165,7 @@ def per_process_dataset(x, y, batch_size, shuffle):
     Args:
         x: array `(N, ...)`, this worker's rows.
         y: None or array `(N, ...)` (labels).
-        batch_size: int ≥ 1 or None (Keras' default, 32): this worker's batch.
+        batch_size: int ≥ 1, this worker's batch.
         shuffle: bool, whether to reshuffle the rows every epoch, as Keras does.
 
     Returns:
@@ -192,7 +192,8 @@ def per_process_dataset(x, y, batch_size, shuffle):
         indices = tf.data.Dataset.range(rows)
         if shuffle:
             indices = indices.shuffle(rows, reshuffle_each_iteration=True)
-        indices = indices.batch(batch_size or 32)
+        # Full batches only, as `fit()` batches arrays in one process.
+        indices = indices.batch(batch_size, drop_remainder=rows >= batch_size)
         return indices.map(
             lambda index: tf.nest.map_structure(lambda array: tf.gather(array, index), data),
             num_parallel_calls=tf.data.AUTOTUNE,

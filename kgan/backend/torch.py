@@ -91,17 +91,6 @@ def input_gradients(fn, x):
     return gradient
 
 
-def shuffle_rng_state():
-    """`kgan.backend.shuffle_rng_state`: torch's default CPU generator (each
-    epoch's `RandomSampler` draws its seed from it), as a list of byte values."""
-    return torch.get_rng_state().tolist()
-
-
-def set_shuffle_rng_state(state):
-    """Restores a `shuffle_rng_state()`."""
-    torch.set_rng_state(torch.tensor(state, dtype=torch.uint8))
-
-
 def without_gradient(fn):
     """`kgan.backend.without_gradient`: `fn()` under `torch.no_grad()`, so its
     forward records no autograd graph (`ops.stop_gradient` would record one and

@@ -11,7 +11,8 @@ import warnings
 import keras
 import numpy as np
 
-from kgan.backend import is_chief, set_shuffle_rng_state, shuffle_rng_state
+from kgan.backend import is_chief
+from kgan.data.pipeline import set_shuffle_rng_state, shuffle_rng_state
 from kgan.utils.validation import check_int
 
 FORMAT_VERSION = 1
@@ -247,10 +248,13 @@ class Checkpoint(keras.callbacks.Callback):
     the middle of an epoch resumes at the start of that epoch from the last
     checkpoint, and finishes with the same weights as an uninterrupted run,
     provided the data order of an epoch is reproduced: `shuffle=False`, data
-    you order yourself as a fixed function of the epoch number, or arrays with
-    Keras' default `shuffle=True` on JAX and torch, whose order each epoch
-    draws from a host generator whose state the checkpoint also stores
-    (`kgan.backend.shuffle_rng_state`; not TensorFlow's `tf.data` shuffle).
+    you order yourself as a fixed function of the epoch number, or numpy arrays
+    with `shuffle=True` on JAX and torch: `fit()` draws each epoch's order
+    from numpy's global generator, whose state the checkpoint also stores
+    (`kgan.data.pipeline.shuffle_rng_state`). On TensorFlow Keras reads the
+    first batches before training starts (to learn their shapes), which draws
+    the first order before a checkpoint is restored: a resumed run's first
+    epoch sees another order.
     Metric trackers restart with the epoch, as in any `fit()`.
 
     Files: `directory/epoch-000004.kgan-ckpt`, one per saved epoch. Each is
@@ -323,7 +327,7 @@ class Checkpoint(keras.callbacks.Callback):
         restore(model, meta, arrays, source=f"checkpoint {path!r}")
         self.history = {name: list(values) for name, values in meta["history"].items()}
         self._epochs = list(range(meta["epoch"]))
-        if meta.get("shuffle_rng") is not None:  # absent from older checkpoints
+        if isinstance(meta.get("shuffle_rng"), dict):  # older files: absent, or torch's generator
             set_shuffle_rng_state(meta["shuffle_rng"])
         self.restored_from = path
         # Keras' fit() starts from `_initial_epoch` when it is set (the

@@ -19,6 +19,7 @@ from kgan.backend import (
     run_if,
     update,
 )
+from kgan.data.pipeline import ArrayDataset
 from kgan.training.adversarial_optimizer import (
     AdversarialOptimizer,
     lazy_regularization_optimizer,
@@ -67,6 +68,16 @@ def _warn_if_batch_exceeds_data(x, batch_size):
             f"each epoch is one batch of {shape[0]}. Pass a batch_size ≤ {shape[0]}.",
             stacklevel=3,
         )
+
+
+def _batches_arrays(x, y, arguments):
+    """Whether `fit()` batches `x` (and `y`) itself: numpy arrays, without the
+    Keras options an `ArrayDataset` does not take (sample weights, a validation
+    split, `shuffle="batch"`)."""
+    return (isinstance(x, np.ndarray) and (y is None or isinstance(y, np.ndarray))
+            and arguments.get("sample_weight") is None
+            and not arguments.get("validation_split")
+            and arguments.get("shuffle", True) in (True, False))
 
 
 def _frozen_copy(generator):
@@ -423,6 +434,15 @@ class AdversarialModel(TrainStep, keras.Model):
         self.compile(**config)
 
     def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit`, with GAN batches: numpy arrays `x` (and labels or
+        targets `y`) are cut into batches of exactly `batch_size` rows
+        (`kgan.data.pipeline.ArrayDataset`, drawn in a new order every epoch
+        from numpy's global generator when `shuffle`). The `N mod batch_size`
+        rows left over sit out the epoch, others every epoch, as GAN training
+        loops do (`drop_last`): a short last batch would compile the whole step
+        again and give BatchNorm a few rows' statistics. Data of fewer rows
+        than `batch_size` is one batch. A dataset, generator or `PyDataset` is
+        used as given."""
         if not self.compiled:
             raise ValueError(
                 f"{type(self).__name__} must be compiled before fit(). Call compile() first "
@@ -434,10 +454,13 @@ class AdversarialModel(TrainStep, keras.Model):
         extra = required_callbacks()
         if extra:
             arguments["callbacks"] = list(arguments.get("callbacks") or []) + extra
+        batch_size, shuffle = arguments.get("batch_size") or 32, arguments.get("shuffle", True)
         # A TensorFlow multi-worker run trains on this worker's own batches
         # (the dataset shuffles them).
-        dataset = per_process_dataset(x, y, arguments.get("batch_size"),
-                                      arguments.get("shuffle", True))
+        dataset = per_process_dataset(x, y, batch_size, shuffle)
+        if dataset is None and _batches_arrays(x, y, arguments):
+            dataset = ArrayDataset(x, y, batch_size, shuffle=bool(shuffle),
+                                   drop_remainder=True, workers=1)
         if dataset is not None:
             arguments.update(x=dataset, y=None, batch_size=None, shuffle=False)
         return super().fit(**arguments)
