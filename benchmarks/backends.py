@@ -15,7 +15,9 @@ benchmark resumes); the table marks the fastest backend per recipe (`*`) and
 prints each backend's time relative to it.
 
 Settings: Keras' `jit_compile="auto"` as kgan resolves it (XLA on JAX, not on
-a CPU-only TensorFlow, none on torch); JAX and TensorFlow with their default
+a CPU-only TensorFlow, none on torch), or with `--jit-compile` every model
+compiled with `jit_compile=True` (for TensorFlow with XLA; its rows are kept
+and tabled apart); JAX and TensorFlow with their default
 threads (all cores); torch with `--torch-threads` (default 1, `kgan train`'s
 default on CPU, through `OMP_NUM_THREADS`; 0: torch's default, a thread a core). Only the adversarial `fit()` is timed: SRGAN's
 generator pretraining and the classifiers' fits are skipped.
@@ -24,6 +26,7 @@ generator pretraining and the classifiers' fits are skipped.
     python benchmarks/backends.py --recipes dcgan_mnist --backends jax torch
     python benchmarks/backends.py --smoke --results /tmp/smoke.jsonl
     python benchmarks/backends.py --table-only
+    python benchmarks/backends.py --backends tensorflow --jit-compile --recipes gan_mixtures
 """
 
 import argparse
@@ -47,9 +50,10 @@ RECIPES = ("gan_mixtures", "dcgan_mnist", "cgan_digits", "stacked_mnist", "bigan
            "semi_supervised_digits", "pggan_digits", "stylegan_digits", "stylegan2_digits",
            "biggan_digits", "pix2pix_digits", "zi2zi_digits", "cyclegan_digits",
            "stargan_digits", "srgan_digits", "ganimation_digits")
-# Config keys that set how long a recipe trains: raised so the clock, not the
-# schedule, ends the run.
-_LENGTH_KEYS = {"epochs": 10_000, "steps": 1_000_000}
+# How long a recipe trains: epochs raised so the clock, not the schedule, ends the run;
+# a recipe that trains for `steps` draws its data for them (gan_mixtures: 1,000,000 steps
+# of 512 samples held 20 GB), so those are set to the steps the clock needs, plus one.
+_EPOCHS = 10_000
 _RESULT_PREFIX = "KGAN_BACKENDS_RESULT "
 
 
@@ -83,8 +87,9 @@ def _step_clock(batch_size, warmup, steps):
     return StepClock()
 
 
-def worker(recipe_name, smoke, warmup, steps):
-    """In a backend's process: runs the recipe with the step clock on its adversarial fit()."""
+def worker(recipe_name, smoke, warmup, steps, jit_compile):
+    """In a backend's process: runs the recipe with the step clock on its adversarial fit()
+    (and, with `jit_compile`, every model compiled with `jit_compile=True`)."""
     sys.path.insert(0, ROOT)
     import keras
 
@@ -93,7 +98,10 @@ def worker(recipe_name, smoke, warmup, steps):
 
     recipe = kgan.recipe.load_recipe(recipe_name)
     config = kgan.recipe.recipe_defaults(recipe, smoke=smoke)
-    config.update({key: value for key, value in _LENGTH_KEYS.items() if key in config})
+    if "epochs" in config:
+        config["epochs"] = _EPOCHS
+    if "steps" in config:
+        config["steps"] = 2 + warmup + steps
     config.update(verbose=0, out_dir=tempfile.mkdtemp(prefix="kgan_backends_"))
     fit = AdversarialModel.fit
 
@@ -106,29 +114,39 @@ def worker(recipe_name, smoke, warmup, steps):
         return fit(model, **arguments)
 
     AdversarialModel.fit = clocked_fit
+    if jit_compile:
+        compile_ = AdversarialModel.compile
+
+        @functools.wraps(compile_)
+        def xla_compile(model, *args, **kwargs):
+            return compile_(model, *args, **{**kwargs, "jit_compile": True})
+
+        AdversarialModel.compile = xla_compile
     recipe.run(config)
     sys.exit(f"{recipe_name}: training ended before {1 + warmup + steps} steps; "
              f"lower --warmup/--steps")
 
 
-def run_one(backend, recipe, smoke, warmup, steps, timeout, torch_threads=1):
+def run_one(backend, recipe, smoke, warmup, steps, timeout, torch_threads=1, jit_compile=False):
     """One (backend, recipe) measurement in a subprocess; returns its row."""
     command = [sys.executable, os.path.abspath(__file__), "--worker", recipe,
-               "--warmup", str(warmup), "--steps", str(steps)] + (["--smoke"] if smoke else [])
+               "--warmup", str(warmup), "--steps", str(steps)] + (["--smoke"] if smoke else []) \
+        + (["--jit-compile"] if jit_compile else [])
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
     if backend == "torch" and torch_threads:
         env["OMP_NUM_THREADS"] = str(torch_threads)
+    key = {"backend": backend, "recipe": recipe, "smoke": smoke,
+           **({"jit_compile": True} if jit_compile else {})}
     try:
         run = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
                              timeout=timeout)
     except subprocess.TimeoutExpired:
-        return {"backend": backend, "recipe": recipe, "smoke": smoke,
-                "error": f"no result within {timeout} s"}
+        return {**key, "error": f"no result within {timeout} s"}
     lines = [line for line in run.stdout.splitlines() if line.startswith(_RESULT_PREFIX)]
     if run.returncode != 0 or not lines:
-        return {"backend": backend, "recipe": recipe, "smoke": smoke,
+        return {**key,
                 "error": (run.stderr.strip().splitlines() or [f"exit code {run.returncode}"])[-1]}
-    return {"backend": backend, "recipe": recipe, "smoke": smoke, "warmup": warmup,
+    return {**key, "warmup": warmup,
             "steps": steps, "torch_threads": torch_threads if backend == "torch" else None,
             **json.loads(lines[-1][len(_RESULT_PREFIX):])}
 
@@ -174,25 +192,31 @@ def main(argv=None):
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per run")
     parser.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "results",
                                                          "backends.jsonl"))
+    parser.add_argument("--jit-compile", action="store_true",
+                        help="compile every model with jit_compile=True (TensorFlow: XLA)")
     parser.add_argument("--table-only", action="store_true")
     parser.add_argument("--worker", metavar="RECIPE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        return worker(args.worker, args.smoke, args.warmup, args.steps)
+        return worker(args.worker, args.smoke, args.warmup, args.steps, args.jit_compile)
+
+    def this_setting(row):
+        return row["smoke"] == args.smoke and row.get("jit_compile", False) == args.jit_compile
+
     done = {(r["backend"], r["recipe"]) for r in read_rows(args.results)
-            if r["smoke"] == args.smoke and "error" not in r}
+            if this_setting(r) and "error" not in r}
     if not args.table_only:
         for recipe in args.recipes:
             for backend in args.backends:
                 if (backend, recipe) in done:
                     continue
                 row = run_one(backend, recipe, args.smoke, args.warmup, args.steps, args.timeout,
-                              args.torch_threads)
+                              args.torch_threads, args.jit_compile)
                 append_row(args.results, row)
                 print(f"{backend:<11}{recipe:<24}"
                       f"{row.get('error') or format(row['steps_per_second'], '.2f') + ' steps/s'}",
                       flush=True)
-    rows = [r for r in read_rows(args.results) if r["smoke"] == args.smoke]
+    rows = [r for r in read_rows(args.results) if this_setting(r)]
     latest = {(r["backend"], r["recipe"]): r for r in rows}  # a rerun replaces a failure
     print(format_table(list(latest.values())))
     return 0

@@ -24,6 +24,11 @@ def test_a_clocked_recipe_run_records_a_row_and_resumes(tmp_path, capsys):
     assert "gan_mixtures" in capsys.readouterr().out
     assert benchmark.main(argv) == 0  # resumed: nothing left to run
     assert len(benchmark.read_rows(str(results))) == 1
+    if backend == "tensorflow":  # XLA rows are a setting of their own, run and tabled apart
+        assert benchmark.main(argv + ["--jit-compile"]) == 0
+        first, xla = benchmark.read_rows(str(results))
+        assert "jit_compile" not in first and xla["jit_compile"] is True, xla
+        assert "error" not in xla and xla["steps_per_second"] > 0, xla
 
 
 def test_the_table_marks_the_fastest_backend_and_the_others_relative_to_it():

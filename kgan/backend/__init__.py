@@ -30,6 +30,11 @@ It offers the following, selected here from `keras.backend.backend()`:
   variables keep their values when it does not. It works inside compiled
   steps (JAX jit, `tf.function`, XLA), where a Python `if` on a tensor cannot,
   so interval-gated work (lazy regularisation) decides on a step counter.
+- `fir_filter(x, taps, down)`: the separable FIR filter `outer(taps, taps)`
+  applied to every channel of NHWC `x` (valid positions, correlation),
+  keeping every `down`-th output: the core of `kgan.layers.upfirdn2d`
+  (a depthwise convolution; shifted sums on JAX, whose CPU depthwise
+  convolution is slow).
 - `repeat(count, fn)`: call `fn()` (which assigns variables and returns
   nothing) `count` times, the Python int `count` ≥ 1; compiled steps hold one
   copy of `fn`'s work in a `tf.while_loop` on TensorFlow, so `d_steps`
@@ -89,6 +94,7 @@ if _BACKEND == "tensorflow":
     from kgan.backend.common import (
         apply_gradients,
         enable_compile_cache,
+        fir_filter,
         jit_compiles_input_gradients,
         required_callbacks,
         without_gradient,
@@ -119,6 +125,7 @@ elif _BACKEND == "jax":
     from kgan.backend.jax import (
         TrainStep,
         enable_compile_cache,
+        fir_filter,
         gradients,
         initialize_processes,
         input_gradients,
@@ -131,6 +138,7 @@ elif _BACKEND == "torch":
     from kgan.backend.common import (
         TrainStep,
         enable_compile_cache,
+        fir_filter,
         per_process_dataset,
         repeat,
         required_callbacks,
@@ -176,6 +184,7 @@ __all__ = [
     "TrainStep",
     "apply_gradients",
     "enable_compile_cache",
+    "fir_filter",
     "gradients",
     "initialize_processes",
     "input_gradients",

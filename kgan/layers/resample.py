@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from kgan.backend import fir_filter
 from kgan.utils.validation import check_int, is_number
 
 
@@ -21,7 +22,8 @@ def upfirdn2d(x, kernel, up=1, down=1, padding=None):
 
     The filter is the outer product of the 1-D `kernel` with itself,
     normalised to sum 1 and multiplied by `up²` (so upsampling keeps the mean
-    value); it runs as a depthwise convolution with stride `down`. By default
+    value); it runs as `kgan.backend.fir_filter` with stride `down` (a
+    depthwise convolution; shifted sums on JAX). By default
     the padding is NVlabs' `upsample2d`/`downsample2d`/`filter2d` padding, so
     that an `(H, W)` input gives `(H·up/down, W·up/down)`.
 
@@ -44,18 +46,14 @@ def upfirdn2d(x, kernel, up=1, down=1, padding=None):
         x = ops.pad(x, [[0, 0], [0, 0], [0, up - 1], [0, 0], [0, up - 1], [0, 0]])
         x = ops.reshape(x, (-1, height * up, width * up, channels))
     taps = np.asarray(kernel, dtype="float64")
-    filter_2d = np.outer(taps, taps)
-    filter_2d = filter_2d / filter_2d.sum() * up**2
+    taps = taps / taps.sum() * up  # outer(taps, taps) sums to up²
     before, after = _pads(len(taps), up, down) if padding is None else padding
     x = ops.pad(x, [[0, 0], [max(before, 0), max(after, 0)], [max(before, 0), max(after, 0)],
                     [0, 0]])
     if before < 0 or after < 0:  # negative padding crops, as in NVlabs' upfirdn2d
         start, stop = max(-before, 0), x.shape[1] - max(-after, 0)
         x = x[:, start:stop, start:stop, :]
-    depthwise = np.tile(filter_2d[:, :, None, None], (1, 1, channels, 1))
-    return ops.depthwise_conv(
-        x, ops.convert_to_tensor(depthwise, dtype=x.dtype), strides=down, padding="valid"
-    )
+    return fir_filter(x, taps, down)
 
 
 def check_resample_kernel(kernel):
@@ -76,8 +74,8 @@ class Resample2D(keras.layers.Layer):
     upsampling of StyleGAN and StyleGAN2. `down=2`: filter, then keep every
     second pixel, the downsampling of their discriminators. Both 1: blur only,
     same size. The filter is separable, `outer(kernel, kernel)` normalised; the
-    default `[1, 3, 3, 1]` is the binomial filter of the papers. It runs as a
-    depthwise convolution in `keras.ops` on every backend, with no weights.
+    default `[1, 3, 3, 1]` is the binomial filter of the papers. It has no
+    weights (`kgan.backend.fir_filter`: a depthwise convolution, shifted sums on JAX).
 
     Args:
         up: int ≥ 1, default 1. Upsampling factor.
