@@ -80,6 +80,7 @@ def _step_clock(batch_size, warmup, steps):
                 "images_per_second": None if batch_size is None else steps * batch_size / timed,
                 "batch_size": batch_size,
                 "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "model_jit_compile": bool(self.model.jit_compile),  # as the model resolved it
             }
             print(_RESULT_PREFIX + json.dumps(result), flush=True)
             os._exit(0)

@@ -28,6 +28,8 @@ def test_a_clocked_recipe_run_records_a_row_and_resumes(tmp_path, capsys):
         assert benchmark.main(argv + ["--jit-compile"]) == 0
         first, xla = benchmark.read_rows(str(results))
         assert "jit_compile" not in first and xla["jit_compile"] is True, xla
+        # The setting reached the model: the default resolves to no XLA on a CPU TensorFlow.
+        assert first["model_jit_compile"] is False and xla["model_jit_compile"] is True
         assert "error" not in xla and xla["steps_per_second"] > 0, xla
 
 
