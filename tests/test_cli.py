@@ -130,9 +130,11 @@ def test_sample_and_evaluate_conditional_and_2d_models(tmp_path, capsys):
     assert "not a kgan model with generate()" in cli_error(capsys, ["evaluate", plain_path])
 
 
+@pytest.mark.skipif(BACKEND != "torch",
+                    reason="the re-run is the same code from every backend: one backend's run checks it")
 def test_entry_point_switches_backend(tmp_path):
     """The installed `kgan` script re-runs itself under the asked backend."""
-    other = {"jax": "torch", "torch": "tensorflow", "tensorflow": "jax"}[BACKEND]
+    other = "jax"
     executable = shutil.which("kgan", path=os.path.dirname(sys.executable))
     assert executable, "the kgan entry point is not installed (pip install -e .)"
     env = {**os.environ, "KERAS_BACKEND": BACKEND, "TF_CPP_MIN_LOG_LEVEL": "3"}

@@ -1,5 +1,6 @@
-"""Every recipe in recipes/ follows the convention and runs its SMOKE config on the
-active backend; the override parser and the loss-curve figure."""
+"""Every recipe in recipes/ follows the convention and runs its SMOKE config (each on one
+backend per suite run, the others under `pytest -m slow`); the override parser and the
+loss-curve figure."""
 
 import os
 import re
@@ -17,7 +18,18 @@ from kgan.recipe import (
     with_overrides,
 )
 
+from .conftest import BACKEND
+
 RECIPES = find_recipes()
+# Recipe k of the sorted names runs its smoke config in the suite's run on
+# SMOKE_BACKENDS[k % 3], so each backend's run takes a third of them (a JAX smoke run compiles
+# for 10-60 s); on the other backends it is marked slow. Every model behind a recipe trains,
+# saves and loads on every backend in its own tests.
+SMOKE_BACKENDS = ("torch", "tensorflow", "jax")
+SMOKE_RUNS = [
+    pytest.param(name, marks=() if SMOKE_BACKENDS[k % 3] == BACKEND else pytest.mark.slow)
+    for k, name in enumerate(sorted(RECIPES))
+]
 
 
 def test_recipes_are_found_in_the_repository():
@@ -26,7 +38,7 @@ def test_recipes_are_found_in_the_repository():
         load_recipe("dcgan")
 
 
-@pytest.mark.parametrize("name", sorted(RECIPES))
+@pytest.mark.parametrize("name", SMOKE_RUNS)
 def test_recipe_smoke_run(name, tmp_path):
     description = describe_recipe(RECIPES[name])
     assert description and "\n" not in description, f"{name}: no one-line description"
