@@ -204,7 +204,8 @@ def test_keras_save_of_a_loaded_pickle_reloads_equal(loaded, name, tmp_path):
 
 
 def test_fit_fine_tunes_a_loaded_pickle():
-    # The conditional fixture: its step has every term the unconditional one has, and labels.
+    # The conditional fixture only: both fixtures have the same architectures (skip G, resnet D),
+    # this one adds labels; R1 and path length are checked on both in test_nvlabs_stylegan2.py.
     name = "grey64_cond"
     model = load_nvlabs_stylegan2(_pickle(name))
     model.compile()

@@ -22,9 +22,10 @@ from .conftest import BACKEND
 
 RECIPES = find_recipes()
 # Recipe k of the sorted names runs its smoke config in the suite's run on
-# SMOKE_BACKENDS[k % 3], so each backend's run takes a third of them (a JAX smoke run compiles
-# for 10-60 s); on the other backends it is marked slow. Every model behind a recipe trains,
-# saves and loads on every backend in its own tests.
+# SMOKE_BACKENDS[k % 3], so each backend's run takes a third of them (a smoke run took 2-59 s on
+# JAX, 1-24 s on TensorFlow, mostly compiling); on the other backends it is marked slow. Every
+# GAN behind a recipe trains, saves and loads on every backend in its own tests; what a recipe
+# adds (its data, evaluation and files) is checked on one backend per suite run.
 SMOKE_BACKENDS = ("torch", "tensorflow", "jax")
 SMOKE_RUNS = [
     pytest.param(name, marks=() if SMOKE_BACKENDS[k % 3] == BACKEND else pytest.mark.slow)
