@@ -18,7 +18,9 @@ real-data floor (26,000 real stacks scored the same way) beside the anchors:
     python benchmarks/stacked_mnist.py --table-only                # print the table of the results file
 
 `--set key=value` passes recipe overrides to every run (and is recorded in each
-row; rows with other overrides are reported apart).
+row; rows with other overrides are reported apart). With `--set
+metrics_every_n_epochs=N` a row also holds its `trajectory` (modes, KL and digit KL
+every N epochs), printed under the table.
 """
 
 import argparse
@@ -50,7 +52,8 @@ def run_one(backend, model, seed, overrides, out_dir):
     return {"backend": backend, "model": model, "seed": seed, "overrides": list(overrides),
             "modes": result["modes"], "kl": result["kl"], "channel_kl": result["channel_kl"],
             "seconds": result["train_seconds"],
-            "real_modes": result["real_floor"]["modes"], "real_kl": result["real_floor"]["kl"]}
+            "real_modes": result["real_floor"]["modes"], "real_kl": result["real_floor"]["kl"],
+            **({"trajectory": result["trajectory"]} if "trajectory" in result else {})}
 
 
 def format_table(rows):
@@ -77,6 +80,15 @@ def format_table(rows):
         lines.append(f"{'real stacks (floor)':<26}{real_modes:>8}{'':>6}{real_kl:>8.3f}")
     for name, modes, kl in ANCHORS:
         lines.append(f"{name:<26}{modes:>8}{'':>6}{kl:>8.3f}")
+    traced = [row for row in rows if row.get("trajectory")]
+    if traced:
+        lines.append("\nduring training (epoch: modes / KL / digit KL):")
+    for row in traced:
+        path = row["trajectory"]
+        points = ", ".join(f"{epoch}: {modes:.0f} / {kl:.3f} / {digit_kl:.3f}" for epoch, modes, kl, digit_kl
+                           in zip(path["epochs"], path["modes"], path["kl"], path["digit_kl"]))
+        lines.append(f"{row['backend']} {row['model']} seed {row['seed']} "
+                     f"({' '.join(row['overrides']) or 'defaults'}): {points}")
     return "\n".join(lines)
 
 

@@ -218,6 +218,27 @@ def test_stacked_mnist_modes_counts_and_kl_by_hand():
         kgan.metrics.stacked_mnist_modes(np.zeros((2, 4, 4, 1)), extractor=extractor)
 
 
+def test_stacked_mnist_evaluator_logs_coverage_during_fit():
+    # MetricsCallback asks the model for samples at the scored epochs; the evaluator
+    # turns them into modes, KL and digit KL (the skewed set of the test above).
+    class Model:
+        def generate(self, num_samples, seed=None):
+            return _stacks_of(np.resize([123, 123, 123, 907], num_samples))
+
+    evaluator = kgan.metrics.StackedMNISTEvaluator(extractor=ChannelValueExtractor())
+    coverage = kgan.callbacks.MetricsCallback(every_n_epochs=2, num_samples=12,
+                                              evaluator=evaluator, metrics=("modes", "kl"))
+    coverage.set_model(Model())
+    coverage.on_train_begin()
+    logs = [{} for _ in range(4)]
+    for epoch, epoch_logs in enumerate(logs):
+        coverage.on_epoch_end(epoch, epoch_logs)
+    assert coverage.epochs == [2, 4] and logs[0] == {} and logs[1]["modes"] == 2.0
+    assert coverage.history["kl"] == [pytest.approx(0.75 * math.log(750) + 0.25 * math.log(250))] * 2
+    figures = evaluator.evaluate(_stacks_of([123, 123, 123, 907]))
+    assert figures["digit_kl"] == pytest.approx(3 * (0.75 * math.log(7.5) + 0.25 * math.log(2.5)))
+
+
 def test_stacked_mnist_modes_of_real_and_collapsed_stacks(bundled):
     images, _ = kgan.data.stacked_mnist(mnist_metrics.STACKED_SAMPLES, seed=1)
     real = kgan.metrics.stacked_mnist_modes(images)

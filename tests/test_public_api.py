@@ -33,7 +33,7 @@ EXPECTED = {
                      "FeatureStatistics", "digits_features", "feature_statistics",
                      "fid_from_features", "frechet_distance", "inception_score", "ink_colour_accuracy", "kid",
                      "load_digits_classifier", "load_mnist_classifier", "MNISTEvaluator",
-                     "MNISTFeatureExtractor", "stacked_mnist_modes", "mode_coverage", "polynomial_mmd2",
+                     "MNISTFeatureExtractor", "StackedMNISTEvaluator", "stacked_mnist_modes", "mode_coverage", "polynomial_mmd2",
                      "precision_recall", "psnr", "reference_statistics", "translation_scores",
                      "FIDInceptionExtractor", "KerasInceptionExtractor", "feature_extractor",
                      "fid_inception_network", "resize_images"],

@@ -5,7 +5,7 @@ import keras
 from .conftest import load_benchmark
 
 SMOKE = ["num_train=128", "batch_size=32", "base_filters=4", "latent_dim=8", "epochs=1",
-         "num_eval_samples=256", "grid_every_n_epochs=1"]
+         "num_eval_samples=256", "grid_every_n_epochs=1", "metrics_every_n_epochs=1"]
 
 
 def test_runs_record_rows_and_resume(tmp_path, capsys):
@@ -21,7 +21,13 @@ def test_runs_record_rows_and_resume(tmp_path, capsys):
     assert row["backend"] == backend and row["model"] == "pacgan2" and row["seed"] == 0
     assert 1 <= row["modes"] <= 1000 and 0 <= row["kl"] <= 6.91  # ln 1000 at most
     assert row["real_modes"] > 200  # 256 real stacks: nearly all distinct triples
+    # Scored after the only epoch (other latents than the final count). The digit KL is at
+    # most the KL: KL(p ‖ uniform) = KL(p ‖ product of p's channel marginals) + digit KL.
+    path = row["trajectory"]
+    assert path["epochs"] == [1] and 1 <= path["modes"][0] <= 256
+    assert 0 <= path["digit_kl"][0] <= path["kl"][0] + 1e-9
     table = capsys.readouterr().out
     assert "pacgan2" in table and "PacDCGAN2 (PacGAN T3)" in table and "real stacks" in table
+    assert "during training" in table and "pacgan2 seed 0 (" in table
     assert benchmark.main(argv) == 0  # resumed: nothing left to run
     assert len(benchmark.read_rows(str(results))) == 1

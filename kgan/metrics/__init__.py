@@ -23,6 +23,7 @@ from kgan.metrics.kid import kid, polynomial_mmd2
 from kgan.metrics.mnist import (
     MNISTEvaluator,
     MNISTFeatureExtractor,
+    StackedMNISTEvaluator,
     load_mnist_classifier,
     stacked_mnist_modes,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "KerasInceptionExtractor",
     "MNISTEvaluator",
     "MNISTFeatureExtractor",
+    "StackedMNISTEvaluator",
     "digits_features",
     "feature_extractor",
     "feature_statistics",
