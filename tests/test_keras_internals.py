@@ -13,6 +13,7 @@ import keras
 import numpy as np
 import pytest
 from keras import ops
+from keras.src.initializers.random_initializers import RandomInitializer
 
 import kgan
 from kgan.backend import run_if, update
@@ -104,3 +105,22 @@ def test_run_if_does_not_depend_on_which_branch_cond_traces_first(monkeypatch):
            lambda: update(lambda: (ops.sum(variable * variable), {}), [variable], optimizer))
     np.testing.assert_allclose(ops.convert_to_numpy(variable), [0.0] * 3)
     assert int(ops.convert_to_numpy(optimizer.iterations)) == 1
+
+
+def test_variables_initialize_through_initialize_with_initializer(monkeypatch):
+    calls = []
+    initialize = keras.Variable._initialize_with_initializer
+
+    def spy(variable, initializer):
+        calls.append(initializer)
+        initialize(variable, initializer)
+
+    monkeypatch.setattr(keras.Variable, "_initialize_with_initializer", spy)
+    layer = keras.layers.Dense(2)
+    layer.build((None, 3))
+    assert len(calls) == 2 and isinstance(calls[0], RandomInitializer), _changed(
+        "Variable._initialize_with_initializer(initializer) (how a variable created with an "
+        "initializer gets its value) or RandomInitializer (the base of the random ones)",
+        "kgan/utils/placeholder_weights.py replaces random initial values through them "
+        f"and needs another hook. Received: {calls}",
+    )

@@ -17,7 +17,7 @@ import pytest
 import kgan
 from kgan.pretrained import nvlabs_stylegan2
 
-from .conftest import relative_difference
+from .conftest import relative_difference, run_compiled
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nvlabs_stylegan2"
 CONFIGS = ("rgb32", "grey64_cond")
@@ -155,12 +155,16 @@ def test_r1_and_path_length_equal_nvlabs_stylegan2loss(name):
     def scalar(value):
         return float(keras.ops.convert_to_numpy(value))
 
-    d_loss, d_logs = model.discriminator_regularizer(batch, {})
+    def regularizers():
+        d_loss, d_logs = model.discriminator_regularizer(batch, {})
+        with kgan.models.stylegan._NoiseMode(model.generator, "const"):
+            g_loss, g_logs = model.generator_regularizer(batch, noise)
+        return d_loss, d_logs, g_loss, g_logs
+
+    d_loss, d_logs, g_loss, g_logs = run_compiled(regularizers, model)
     r1 = float(np.mean(reference["r1_penalty"]))
     assert abs(scalar(d_logs["r1"]) - r1) <= TOLERANCE * r1
     assert abs(scalar(d_loss) - reference["r1_gamma"] / 2 * r1) <= TOLERANCE * r1 * reference["r1_gamma"]
-    with kgan.models.stylegan._NoiseMode(model.generator, "const"):
-        g_loss, g_logs = model.generator_regularizer(batch, noise)
     penalty = float(np.mean(reference["pl_penalty"]))
     assert abs(scalar(g_logs["pl"]) - penalty) <= TOLERANCE * penalty
     assert abs(scalar(g_loss) - 2.0 * penalty) <= 2 * TOLERANCE * penalty

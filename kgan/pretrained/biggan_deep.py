@@ -26,6 +26,7 @@ from kgan.networks.biggan_deep import (
     biggan_deep_statistics_weights,
     mix_statistics_sets,
 )
+from kgan.utils.placeholder_weights import PlaceholderWeights
 
 WEIGHTS_NAME = "pytorch_model.bin"
 CONFIG_NAME = "config.json"
@@ -341,7 +342,10 @@ def load_biggan_deep(folder):
                 f"{WEIGHTS_NAME} ({_SOURCE})."
             )
     config = _read_config(paths[CONFIG_NAME])
-    generator = build_generator(config, paths[CONFIG_NAME])
+    placeholders = PlaceholderWeights()  # every weight comes from the file
+    with placeholders:
+        generator = build_generator(config, paths[CONFIG_NAME])
     state = read_torch_state_dict(paths[WEIGHTS_NAME])
     _copy_weights(generator, state, paths[WEIGHTS_NAME])
+    placeholders.check_all_assigned()
     return BigGANDeep(generator, config)

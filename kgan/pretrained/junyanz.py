@@ -23,6 +23,7 @@ from kgan.backend.interop import read_torch_state_dict
 from kgan.networks.patchgan import patchgan_discriminator, pixel_discriminator
 from kgan.networks.resnet_generator import resnet_generator
 from kgan.networks.unet import unet_generator
+from kgan.utils.placeholder_weights import PlaceholderWeights
 from kgan.utils.validation import check_int
 
 GENERATORS = {"resnet_9blocks": 9, "resnet_6blocks": 6, "unet_128": 7, "unet_256": 8}
@@ -90,18 +91,22 @@ def load_junyanz_generator(path, netG="resnet_9blocks", norm="instance", input_n
     height, width = (image_size, image_size) if np.ndim(image_size) == 0 else tuple(image_size)
     state = _read_state_dict(path)
     dropout = 0.5 if use_dropout else 0.0
-    if netG.startswith("resnet"):
-        model = resnet_generator((height, width, input_nc), output_nc, base_filters=ngf,
-                                 num_blocks=GENERATORS[netG], normalization=NORMS[norm],
-                                 dropout=dropout, name=netG)
-        paths = _resnet_paths(GENERATORS[netG], use_dropout)
-    else:
-        depth = GENERATORS[netG]
-        model = unet_generator((height, width, input_nc), output_nc, base_filters=ngf, depth=depth,
-                               dropout=dropout, normalization=NORMS[norm], name=netG)
-        paths = _unet_paths(depth)
+    placeholders = PlaceholderWeights()  # every weight comes from the file
+    with placeholders:
+        if netG.startswith("resnet"):
+            model = resnet_generator((height, width, input_nc), output_nc, base_filters=ngf,
+                                     num_blocks=GENERATORS[netG], normalization=NORMS[norm],
+                                     dropout=dropout, name=netG)
+            paths = _resnet_paths(GENERATORS[netG], use_dropout)
+        else:
+            depth = GENERATORS[netG]
+            model = unet_generator((height, width, input_nc), output_nc, base_filters=ngf,
+                                   depth=depth, dropout=dropout, normalization=NORMS[norm],
+                                   name=netG)
+            paths = _unet_paths(depth)
     _copy_state_dict(state, model, paths, norm, path,
                      f"netG={netG!r}, norm={norm!r}, use_dropout={use_dropout}")
+    placeholders.check_all_assigned()
     return model
 
 
@@ -189,17 +194,21 @@ def load_junyanz_discriminator(path, netD="basic", n_layers_D=3, norm="batch", i
     check_int(n_layers_D, "n_layers_D")
     height, width = (image_size, image_size) if np.ndim(image_size) == 0 else tuple(image_size)
     state = _read_state_dict(path)
-    if netD == "pixel":
-        model = pixel_discriminator((height, width, input_nc), base_filters=ndf,
-                                    normalization=NORMS[norm], name=netD)
-        paths = [("net.0", "conv"), ("net.2", "conv"), ("net.3", "norm"), ("net.5", "conv")]
-    else:
-        num_layers = 3 if netD == "basic" else n_layers_D
-        model = patchgan_discriminator((height, width, input_nc), base_filters=ndf,
-                                       num_layers=num_layers, normalization=NORMS[norm], name=netD)
-        paths = _patchgan_paths(num_layers)
+    placeholders = PlaceholderWeights()  # every weight comes from the file
+    with placeholders:
+        if netD == "pixel":
+            model = pixel_discriminator((height, width, input_nc), base_filters=ndf,
+                                        normalization=NORMS[norm], name=netD)
+            paths = [("net.0", "conv"), ("net.2", "conv"), ("net.3", "norm"), ("net.5", "conv")]
+        else:
+            num_layers = 3 if netD == "basic" else n_layers_D
+            model = patchgan_discriminator((height, width, input_nc), base_filters=ndf,
+                                           num_layers=num_layers, normalization=NORMS[norm],
+                                           name=netD)
+            paths = _patchgan_paths(num_layers)
     _copy_state_dict(state, model, paths, norm, path,
                      f"netD={netD!r}, n_layers_D={n_layers_D}, norm={norm!r}")
+    placeholders.check_all_assigned()
     return model
 
 

@@ -20,6 +20,7 @@ from kgan.networks.stylegan import (
     stylegan_mapping,
 )
 from kgan.pretrained.nvlabs_pickle import read_nvlabs_pickle
+from kgan.utils.placeholder_weights import PlaceholderWeights
 
 _GENERATOR_KEYS = {"z_dim", "c_dim", "w_dim", "img_resolution", "img_channels",
                    "mapping_kwargs", "synthesis_kwargs"}
@@ -253,9 +254,11 @@ def load_nvlabs_stylegan2(path, **model_kwargs):
     try:
         g_record, d_record = _network(records, "G", path), _network(records, "D", path)
         ema_record = records.get("G_ema") or g_record
-        generator, w_avg_beta = build_generator(g_record.init_kwargs)
-        generator_ema, _ = build_generator(ema_record.init_kwargs)
-        discriminator = build_discriminator(d_record.init_kwargs)
+        placeholders = PlaceholderWeights()  # every weight comes from the file
+        with placeholders:
+            generator, w_avg_beta = build_generator(g_record.init_kwargs)
+            generator_ema, _ = build_generator(ema_record.init_kwargs)
+            discriminator = build_discriminator(d_record.init_kwargs)
         w_avg = None
         for network, record, role in ((generator, g_record, "G"),
                                       (generator_ema, ema_record, "G_ema")):
@@ -270,9 +273,11 @@ def load_nvlabs_stylegan2(path, **model_kwargs):
     except ValueError as error:  # _Unsupported, or a builder's refusal of an argument
         raise ValueError(f"{path}: {error}. kgan cannot load this configuration.") from None
     model_kwargs.setdefault("w_avg_beta", w_avg_beta if w_avg_beta is not None else 0.995)
-    model = StyleGAN2(generator, discriminator, **model_kwargs)
+    with placeholders:
+        model = StyleGAN2(generator, discriminator, **model_kwargs)
     if model.generator_ema is None:
         raise ValueError("load_nvlabs_stylegan2 keeps G_ema: leave the model's EMA enabled.")
     model.generator_ema.set_weights(generator_ema.get_weights())
     model.w_avg.assign(w_avg)
+    placeholders.check_all_assigned()
     return model
