@@ -1,9 +1,7 @@
 """Framework code that serves every Keras backend: a `tf.data` input pipeline,
-reading a PyTorch state dict and decoding a pickled PyTorch storage. Each imports
-its framework lazily, inside the function, so neither is imported unless it is used.
+reading a PyTorch state dict. Each imports its framework lazily, inside the function, so neither is imported unless it is used.
 """
 
-import io
 import pickle
 
 
@@ -42,30 +40,6 @@ def read_torch_state_dict(path):
         raise ValueError(f"A PyTorch state dict must map names to tensors. Received: "
                          f"{type(state).__name__} from {path}")
     return {name: tensor.detach().float().numpy() for name, tensor in state.items()}
-
-
-def read_torch_storage_bytes(data):
-    """Decodes one pickled PyTorch CPU storage into a flat float32 numpy array.
-
-    `data` is what `torch.storage._load_from_bytes` receives when plain `pickle`
-    writes a tensor: a legacy (non-zip) `torch.save` of its storage, the same in
-    torch 1.x and 2.x. Read with `weights_only=True`: tensors, never code.
-
-    Returns:
-        float32 array of shape (number of elements in the storage,).
-
-    Raises:
-        ImportError: when torch is not installed.
-        ValueError: when `data` does not hold a storage.
-    """
-    torch = _import_torch("Reading tensors from a pickled PyTorch network")
-    storage = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
-    if not isinstance(storage, torch.storage.TypedStorage):
-        raise ValueError(
-            f"Pickled storage bytes must hold a PyTorch storage. Received: {type(storage).__name__}"
-        )
-    flat = torch.empty(0, dtype=storage.dtype).set_(storage)
-    return flat.float().numpy()
 
 
 def _import_torch(task):

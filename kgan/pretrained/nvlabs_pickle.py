@@ -14,7 +14,7 @@ import pickle
 
 import numpy as np
 
-from kgan.backend.interop import read_torch_storage_bytes
+from kgan.pretrained.torch_storage import read_legacy_storage
 
 NETWORK_KEYS = ("G", "D", "G_ema")
 
@@ -55,8 +55,7 @@ class NVlabsNetwork:
 def read_nvlabs_pickle(path):
     """Reads an NVlabs stylegan2-ada-pytorch pickle without executing anything it carries.
 
-    Torch decodes the tensors (`weights_only=True`); it must be installed, on any
-    Keras backend.
+    The tensors are decoded with numpy: torch need not be installed.
 
     Args:
         path: str or path-like, a network pickle written by stylegan2-ada-pytorch
@@ -73,7 +72,6 @@ def read_nvlabs_pickle(path):
         ValueError: when the file refers to a global outside the allowlist (it may carry
             code), is not a pickle, is truncated or damaged, holds no NVlabs networks,
             is a TensorFlow-era pickle, or is a StyleGAN3 pickle.
-        ImportError: when torch is not installed.
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
@@ -86,8 +84,6 @@ def read_nvlabs_pickle(path):
         file.seek(0)
         try:
             data = _RestrictedUnpickler(file).load()
-        except ImportError:
-            raise
         except _TensorFlowPickleError as error:
             raise ValueError(
                 f"{path} is a TensorFlow-era NVlabs pickle ({'.'.join(_TENSORFLOW_NETWORK)}); only "
@@ -240,7 +236,7 @@ def _load_from_bytes(data):
     """Stand-in for `torch.storage._load_from_bytes`: a flat float32 array."""
     if not isinstance(data, bytes):
         raise ValueError(f"Storage bytes must be bytes. Received: {type(data).__name__}")
-    return read_torch_storage_bytes(data)
+    return read_legacy_storage(data)
 
 
 def _rebuild_tensor_v2(
