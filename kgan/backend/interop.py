@@ -1,5 +1,6 @@
-"""Framework code that serves every Keras backend: a `tf.data` input pipeline,
-reading a PyTorch state dict. Each imports its framework lazily, inside the function, so neither is imported unless it is used.
+"""Framework code that serves every Keras backend: a `tf.data` input pipeline and
+reading a PyTorch state dict. Each imports its framework lazily, inside the function, so
+neither is imported unless it is used.
 """
 
 import pickle
