@@ -67,25 +67,16 @@ def read_legacy_storage(data):
             is truncated.
     """
     stream = io.BytesIO(data)
-    try:
-        if _StoragePickle(stream).load() != _MAGIC_NUMBER:
-            raise ValueError("it does not start with torch's magic number")
-        version = _StoragePickle(stream).load()
-        if version != _FORMAT_VERSION:
-            raise ValueError(f"format version {version!r}, not {_FORMAT_VERSION}")
-        system = _StoragePickle(stream).load()
-        if not isinstance(system, dict) or not system.get("little_endian", False):
-            raise ValueError("it was written on a big-endian machine")
-        record = _StoragePickle(stream).load()
-        keys = _StoragePickle(stream).load()
+    try:  # a refused global or persistent id raises ValueError, passed on as it is
+        magic, version, system, record, keys = (_StoragePickle(stream).load() for _ in range(5))
     except (pickle.UnpicklingError, EOFError, TypeError, AttributeError) as error:
         raise ValueError(f"Pickled storage bytes must hold a PyTorch storage in torch's "
                          f"legacy format: {type(error).__name__}: {error}") from error
-    except ValueError as error:
-        if "may carry code" in str(error) or "must be named" in str(error):
-            raise
-        raise ValueError(f"Pickled storage bytes must hold a PyTorch storage in torch's "
-                         f"legacy format: {error}") from error
+    if magic != _MAGIC_NUMBER or version != _FORMAT_VERSION:
+        raise ValueError(f"Pickled storage bytes must start with torch's magic number and "
+                         f"format version {_FORMAT_VERSION}. Received: {magic!r}, {version!r}")
+    if not isinstance(system, dict) or not system.get("little_endian", False):
+        raise ValueError("Pickled storage bytes written on a big-endian machine are not read.")
     if not isinstance(record, tuple) or keys != [record[2]]:
         raise ValueError("Pickled storage bytes must hold exactly one PyTorch storage.")
     dtype = np.dtype(_STORAGE_DTYPES[record[1].name])
