@@ -6,8 +6,11 @@ scores 26,000 samples with `kgan.metrics.stacked_mnist_modes`: modes covered
 (of 1,000) and KL(generated mode histogram ‖ uniform), beside the same figures
 of 26,000 real stacks (the floor: KL is not 0 for a finite sample).
 
-Networks: DCGAN-sized, as the VEEGAN/PacGAN experiment (transposed-conv
-generator 7→14→28, conv discriminator 28→14→7, `base_filters` each).
+Networks: DCGAN-sized (transposed-conv generator 7→14→28, conv discriminator
+28→14→7, `base_filters` each). PacGAN's runs use deeper, wider ones and two
+generator updates per discriminator update:
+`--set smallest_size=2 --set base_filters=64 --set g_steps=2` (2→4→7→14→28,
+512 filters at 2×2; their 5×5 kernels are 4×4 here).
 Models (`model`):
   - `gan`: non-saturating GAN (the DCGAN row of VEEGAN/PacGAN), batch norm in D;
   - `pacgan2`: the same with PacGAN's packing, D judges 2 samples at once;
@@ -42,6 +45,8 @@ CONFIG = dict(
     num_train=64_000,  # stacks drawn (with replacement) from the bundled training digits
     latent_dim=100,
     base_filters=32,
+    smallest_size=None,  # the networks' smallest feature map: None (7) or 4, 2, 1 (deeper)
+    g_steps=1,  # generator updates per discriminator update (PacGAN: 2)
     batch_size=64,
     epochs=10,
     learning_rate=None,  # None: each model's published optimiser (see above)
@@ -79,26 +84,27 @@ def build_model(config):
     if name not in MODELS:
         raise ValueError(f"model must be one of {MODELS}. Received: model={name!r}")
     filters, latent_dim, seed = config["base_filters"], config["latent_dim"], config["seed"]
-    generator = kgan.networks.dcgan_generator(latent_dim, IMAGE_SHAPE, base_filters=filters)
-    ema = {} if config["ema_decay"] is None else dict(ema_decay=config["ema_decay"] or None)
+    size = dict(base_filters=filters, smallest_size=config["smallest_size"])
+    generator = kgan.networks.dcgan_generator(latent_dim, IMAGE_SHAPE, **size)
+    options = dict(g_steps=config["g_steps"])
+    if config["ema_decay"] is not None:
+        options["ema_decay"] = config["ema_decay"] or None
     rate, beta_1, beta_2 = 2e-4, 0.5, 0.999
     if name in ("gan", "pacgan2"):
         packed = 2 if name == "pacgan2" else 1
         discriminator = kgan.networks.dcgan_discriminator(
-            IMAGE_SHAPE[:2] + (IMAGE_SHAPE[2] * packed,), base_filters=filters)
+            IMAGE_SHAPE[:2] + (IMAGE_SHAPE[2] * packed,), **size)
         if packed > 1:
             discriminator = kgan.networks.pack_discriminator(discriminator, packed)
-        model = kgan.models.GAN(generator, discriminator, latent_dim=latent_dim, seed=seed, **ema)
+        model = kgan.models.GAN(generator, discriminator, latent_dim=latent_dim, seed=seed, **options)
     elif name == "wgan_gp":
-        critic = kgan.networks.dcgan_discriminator(IMAGE_SHAPE, base_filters=filters,
-                                                   normalization=None)
-        model = kgan.models.WGANGP(generator, critic, latent_dim=latent_dim, seed=seed, **ema)
+        critic = kgan.networks.dcgan_discriminator(IMAGE_SHAPE, normalization=None, **size)
+        model = kgan.models.WGANGP(generator, critic, latent_dim=latent_dim, seed=seed, **options)
         rate, beta_2 = 1e-4, 0.9
     else:
-        discriminator = kgan.networks.dcgan_discriminator(IMAGE_SHAPE, base_filters=filters,
-                                                          normalization=None)
+        discriminator = kgan.networks.dcgan_discriminator(IMAGE_SHAPE, normalization=None, **size)
         model = kgan.models.R3GAN(generator, discriminator, latent_dim=latent_dim,
-                                  gamma=_gamma(config["gamma"]), seed=seed, **ema)
+                                  gamma=_gamma(config["gamma"]), seed=seed, **options)
         if config["learning_rate"] is None:
             model.compile()  # the paper's betas, kgan's default rate
             return model

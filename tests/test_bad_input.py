@@ -94,6 +94,7 @@ CASES = [
      r"label_smoothing must be a number in \[0, 1\)"),
     ("d_steps_zero", lambda: gan(d_steps=0), r"d_steps must be an integer ≥ 1. Received: d_steps=0"),
     ("d_steps_float", lambda: gan(d_steps=1.5), r"d_steps must be an integer ≥ 1"),
+    ("g_steps_zero", lambda: gan(g_steps=0), r"g_steps must be an integer ≥ 1. Received: g_steps=0"),
     ("unbuilt_discriminator",
      lambda: kgan.models.GAN(tiny_mlp_pair()[0], keras.Sequential([keras.layers.Dense(1)]),
                              latent_dim=4), r"discriminator must be built"),

@@ -139,6 +139,21 @@ def test_d_steps_counts_critic_updates(ring_data):
     assert int(ops.convert_to_numpy(model.optimizer.iterations)) == 4
 
 
+def test_g_steps_counts_generator_updates_and_is_saved(ring_data):
+    g, d = tiny_mlp_pair()
+    model = kgan.models.GAN(g, d, latent_dim=4, g_steps=3, seed=0)
+    model.compile()
+    losses = []
+    model.fit(ring_data, batch_size=64, epochs=1, verbose=0,  # 4 steps
+              callbacks=[keras.callbacks.LambdaCallback(
+                  on_train_batch_end=lambda batch, logs: losses.append(logs["g_loss"]))])
+    assert int(ops.convert_to_numpy(model.g_optimizer.iterations)) == 12
+    assert int(ops.convert_to_numpy(model.d_optimizer.iterations)) == 4
+    assert int(ops.convert_to_numpy(model.optimizer.iterations)) == 4
+    assert np.isfinite(losses).all()
+    assert kgan.models.GAN.from_config(model.get_config()).g_steps == 3
+
+
 def test_batchnorm_statistics_and_seed_advance_under_compiled_fit(digits16):
     x, _ = digits16
     g, d = tiny_dcgan_pair()

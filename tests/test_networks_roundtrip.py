@@ -71,6 +71,10 @@ VARIANTS = {
     "stylegan2_discriminator_conditional_skip": lambda: N.stylegan2_discriminator(
         (8, 8, 1), 64, 8, architecture="skip", conv_clamp=256.0, mbstd_num_channels=2, c_dim=CLASSES,
         mapping_layers=2),
+    "dcgan_generator_pacgan_depth": lambda: N.dcgan_generator(4, (28, 28, 3), base_filters=2,
+                                                              smallest_size=2),
+    "dcgan_discriminator_pacgan_depth": lambda: N.dcgan_discriminator((28, 28, 3), base_filters=2,
+                                                                      smallest_size=2),
     "stylegan_generator_conditional": lambda: N.stylegan_generator(
         N.stylegan_mapping(4, 4, num_layers=2, c_dim=CLASSES),
         N.stylegan2_synthesis(4, (8, 8, 1), 64, 8)),
@@ -120,3 +124,23 @@ def test_keras_file_round_trip(name, tmp_path):
     assert json.loads(json.dumps(loaded.get_config())) == json.loads(json.dumps(network.get_config()))
     for before, after in zip(_outputs(network, inputs), _outputs(loaded, inputs)):
         np.testing.assert_allclose(after, before, atol=1e-6, err_msg=name)
+
+
+def test_dcgan_smallest_size_sets_the_depth():
+    # PacGAN's Stacked MNIST depth: 2 → 4 → 7 → 14 → 28 (4 → 8 cropped to 7) and back.
+    generator = N.dcgan_generator(4, (28, 28, 3), base_filters=2, smallest_size=2)
+    feature_sizes = [layer.output.shape[1] for layer in generator.layers
+                     if isinstance(layer, keras.layers.BatchNormalization)]
+    assert feature_sizes == [2, 4, 7, 14] and generator.output.shape[1:] == (28, 28, 3)
+    discriminator = N.dcgan_discriminator((28, 28, 3), base_filters=2, smallest_size=2)
+    assert [layer.output.shape[1:] for layer in discriminator.layers
+            if isinstance(layer, keras.layers.Conv2D)] == [(14, 14, 2), (7, 7, 4), (4, 4, 8),
+                                                           (2, 2, 16)]
+    # None keeps the 4·2^k / 7·2^k networks.
+    default = N.dcgan_generator(4, (28, 28, 1), base_filters=2)
+    assert default.count_params() == N.dcgan_generator(4, (28, 28, 1), base_filters=2,
+                                                       smallest_size=7).count_params()
+    with pytest.raises(ValueError, match=r"smallest_size must be a size that halving the image "
+                       r"size \(rounded up\) reaches at least once: 28 → 14 → 7 → 4 → 2 → 1\. "
+                       r"Received: smallest_size=3"):
+        N.dcgan_discriminator((28, 28, 1), smallest_size=3)

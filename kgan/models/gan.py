@@ -106,6 +106,9 @@ class GAN(LatentSampling, AdversarialModel):
             `"non_saturating"`, `"least_squares"`, `"hinge"`, `"wasserstein"`
             (see `kgan.losses`).
         d_steps: int ≥ 1, default 1. Discriminator updates per generator update.
+        g_steps: int ≥ 1, default 1. Generator updates per batch, after the
+            discriminator's (PacGAN's Stacked MNIST runs use 2); see
+            `kgan.training.AdversarialModel`.
         label_smoothing: float in [0, 1), default 0. One-sided label smoothing:
             real targets become `1 - label_smoothing` (minimax and
             non-saturating losses only).

@@ -5,6 +5,8 @@ normalisation, no fully connected hidden layers, ReLU in the generator with tanh
 output, LeakyReLU(0.2) in the discriminator, weights from N(0, 0.02).
 """
 
+import math
+
 import keras
 
 from kgan.layers.spectral_normalization import SpectralNormalization
@@ -31,13 +33,49 @@ def _base_size(image_size):
     )
 
 
+def _feature_sizes(image_size, smallest_size):
+    """The feature-map sizes of the stride-2 layers, from the image down.
+
+    Args:
+        image_size: int, the image's height and width.
+        smallest_size: None (4·2^k or 7·2^k images halved down to 4 or 7) or
+            an int ≥ 1 that halving the image size, rounded up, reaches
+            (DCGAN-tensorflow's `conv_out_size_same`: 28 → 14 → 7 → 4 → 2).
+
+    Returns:
+        list of ints, e.g. `[28, 14, 7]` (None) or `[28, 14, 7, 4, 2]` (2).
+    """
+    if smallest_size is None:
+        start, steps = _base_size(image_size)
+        return [start * 2**step for step in range(steps, -1, -1)]
+    sizes = [image_size]
+    while sizes[-1] > 1:
+        sizes.append(math.ceil(sizes[-1] / 2))
+    if isinstance(smallest_size, bool) or smallest_size not in sizes[1:]:
+        raise ValueError(
+            "smallest_size must be a size that halving the image size (rounded up) reaches at "
+            f"least once: {' → '.join(map(str, sizes))}. Received: smallest_size={smallest_size!r}"
+        )
+    return sizes[: sizes.index(smallest_size) + 1]
+
+
 def _check_image_shape(image_shape):
     if len(image_shape) != 3 or image_shape[0] != image_shape[1] or image_shape[2] not in (1, 3):
         raise ValueError(
             "image_shape must be (size, size, channels) with channels 1 or 3. "
             f"Received: image_shape={image_shape!r}"
         )
-    return _base_size(image_shape[0])
+
+
+def _upsample(h, filters, size, **options):
+    """ConvT(4, stride 2) to `size`: 2× the input, cropped by one row and
+    column where `size` is odd (7 from 4, as DCGAN-tensorflow's output shapes)."""
+    h = keras.layers.Conv2DTranspose(
+        filters, 4, strides=2, padding="same", kernel_initializer=_init(), **options
+    )(h)
+    if size < h.shape[1]:
+        h = keras.layers.Cropping2D(((0, h.shape[1] - size), (0, h.shape[2] - size)))(h)
+    return h
 
 
 def _normalize(h, normalization):
@@ -48,36 +86,43 @@ def _normalize(h, normalization):
     return h
 
 
-def dcgan_generator(latent_dim, image_shape=(32, 32, 1), base_filters=64, name="generator"):
+def dcgan_generator(latent_dim, image_shape=(32, 32, 1), base_filters=64, smallest_size=None,
+                    name="generator"):
     """DCGAN generator: z → project → [ConvT(4, 2) BN ReLU]… → ConvT tanh.
 
     Args:
         latent_dim: int > 0.
-        image_shape: `(size, size, channels)`, size 4·2^k or 7·2^k (16, 28, 32,
-            64, ...), channels 1 (grey) or 3 (RGB). Default `(32, 32, 1)`.
+        image_shape: `(size, size, channels)`, channels 1 (grey) or 3 (RGB).
+            Default `(32, 32, 1)`.
         base_filters: int, filters of the last hidden layer; doubled per
             resolution step towards the input. Default 64.
+        smallest_size: None (default) or int. The size z is projected to.
+            None: 4 or 7, for sizes 4·2^k or 7·2^k (16, 28, 32, 64, ...). An
+            int: any size that halving the image size, rounded up, reaches;
+            odd sizes crop the transposed convolution's output by one row and
+            column. E.g. 2 for 28×28 gives 2 → 4 → 7 → 14 → 28, the depth of
+            PacGAN's Stacked MNIST generator (with `base_filters=64`: 512,
+            256, 128, 64 filters, as theirs; their kernels are 5×5).
 
     Returns:
         `keras.Model`: `(batch, latent_dim)` → images `(batch, *image_shape)` in [-1, 1].
     """
-    start, steps = _check_image_shape(tuple(image_shape))
+    image_shape = tuple(image_shape)
+    _check_image_shape(image_shape)
+    sizes = _feature_sizes(image_shape[0], smallest_size)[::-1]
     if latent_dim <= 0:
         raise ValueError(f"latent_dim must be positive. Received: latent_dim={latent_dim!r}")
-    filters = base_filters * 2 ** (steps - 1)
+    filters = base_filters * 2 ** (len(sizes) - 2)
+    start = sizes[0]
     z = keras.Input((latent_dim,), name="z")
     h = keras.layers.Dense(start * start * filters, use_bias=False, kernel_initializer=_init())(z)
     h = keras.layers.Reshape((start, start, filters))(h)
     h = keras.layers.ReLU()(_normalize(h, "batch"))
-    for _ in range(steps - 1):
+    for size in sizes[1:-1]:
         filters //= 2
-        h = keras.layers.Conv2DTranspose(
-            filters, 4, strides=2, padding="same", use_bias=False, kernel_initializer=_init()
-        )(h)
+        h = _upsample(h, filters, size, use_bias=False)
         h = keras.layers.ReLU()(_normalize(h, "batch"))
-    images = keras.layers.Conv2DTranspose(
-        image_shape[2], 4, strides=2, padding="same", activation="tanh", kernel_initializer=_init()
-    )(h)
+    images = _upsample(h, image_shape[2], sizes[-1], activation="tanh")
     return keras.Model(z, images, name=name)
 
 
@@ -87,6 +132,7 @@ def dcgan_discriminator(
     normalization="batch",
     include_head=True,
     spectral_norm=False,
+    smallest_size=None,
     name="discriminator",
 ):
     """DCGAN discriminator: [Conv(4, 2) norm LeakyReLU(0.2)]… → flatten → logit.
@@ -102,6 +148,10 @@ def dcgan_discriminator(
         spectral_norm: bool, default False. Wrap every convolution and the head
             in `kgan.layers.SpectralNormalization` (Miyato et al. 2018, who
             use no other normalisation: combine with `normalization=None`).
+        smallest_size: None (default) or int, the size of the last feature
+            map: as for `dcgan_generator` (None: 4 or 7; 2 for 28×28 gives
+            four convolutions, 28 → 14 → 7 → 4 → 2, as PacGAN's Stacked MNIST
+            discriminator).
 
     The flattened features are the layer named `features` (e.g. for
     `feature_matching_layer` of `kgan.models.GAN`).
@@ -122,7 +172,7 @@ def dcgan_discriminator(
     def weighted(layer):
         return SpectralNormalization(layer) if spectral_norm else layer
 
-    _, steps = _base_size(image_shape[0])
+    steps = len(_feature_sizes(image_shape[0], smallest_size)) - 1
     x = keras.Input(image_shape, name="images")
     h, filters = x, base_filters
     for step in range(steps):

@@ -123,7 +123,7 @@ class AdversarialModel(TrainStep, keras.Model):
       names; a lazy regulariser's logs average over the steps where it ran.
 
     This class owns the schedule (per batch: `d_steps` discriminator updates,
-    the lazy discriminator regulariser when due, one generator update, the
+    the lazy discriminator regulariser when due, `g_steps` generator updates, the
     lazy generator regulariser when due, the generator EMA update), the
     optimizers, the trackers, the random seed and saving. Each train step runs
     on whichever backend Keras uses, through `kgan.backend.update` and, for
@@ -145,6 +145,10 @@ class AdversarialModel(TrainStep, keras.Model):
         discriminator: built `keras.Model`.
         d_steps: int ≥ 1, default 1. Discriminator (critic) updates per generator
             update. Each uses the same real batch and fresh noise.
+        g_steps: int ≥ 1, default 1. Generator updates per batch, after the
+            discriminator's. Each uses the same batch and fresh noise. PacGAN's
+            Stacked MNIST runs (after DCGAN-tensorflow) update the generator
+            twice per discriminator update, so that D's loss does not fall to 0.
         ema_decay: float in (0, 1) or None, default None. Per-step decay of the
             generator EMA (e.g. 0.999).
         ema_half_life_images: float > 0 or None, default None. The EMA's
@@ -173,6 +177,7 @@ class AdversarialModel(TrainStep, keras.Model):
         generator,
         discriminator,
         d_steps=1,
+        g_steps=1,
         ema_decay=None,
         ema_half_life_images=None,
         ema_rampup=None,
@@ -183,10 +188,12 @@ class AdversarialModel(TrainStep, keras.Model):
         _check_built(generator, "generator")
         _check_built(discriminator, "discriminator")
         check_int(d_steps, "d_steps")
+        check_int(g_steps, "g_steps")
         _check_ema(ema_decay, ema_half_life_images, ema_rampup)
         self.generator = generator
         self.discriminator = discriminator
         self.d_steps = d_steps
+        self.g_steps = g_steps
         self.ema_decay = ema_decay
         self.ema_half_life_images = ema_half_life_images
         self.ema_rampup = ema_rampup
@@ -546,9 +553,9 @@ class AdversarialModel(TrainStep, keras.Model):
 
     def stateful_train_step(self, data):
         """One training step on one batch (`kgan.backend.TrainStep` calls it):
-        `d_steps` D updates and the lazy D regulariser when due, one G update
-        and the lazy G regulariser when due, then `end_of_step` (the generator
-        EMA)."""
+        `d_steps` D updates and the lazy D regulariser when due, `g_steps` G
+        updates and the lazy G regulariser when due, then `end_of_step` (the
+        generator EMA)."""
         batch = self.unpack_batch(data)
         d_phase = (self.discriminator_variables, self.d_optimizer)
         g_phase = (self.generator_variables, self.g_optimizer)
@@ -565,13 +572,16 @@ class AdversarialModel(TrainStep, keras.Model):
             ),
         )
         self._lazy_phase(self.discriminator_regularizer, self.d_reg_interval, batch, *d_phase)
-        self._main_phase(
-            "g_loss",
-            self.generator_loss,
-            self.generator_regularizer,
-            self.g_reg_interval,
-            batch,
-            *g_phase,
+        repeat(
+            self.g_steps,
+            lambda: self._main_phase(
+                "g_loss",
+                self.generator_loss,
+                self.generator_regularizer,
+                self.g_reg_interval,
+                batch,
+                *g_phase,
+            ),
         )
         self._lazy_phase(self.generator_regularizer, self.g_reg_interval, batch, *g_phase)
         self.end_of_step(batch, self.examples_in(data))
@@ -586,6 +596,7 @@ class AdversarialModel(TrainStep, keras.Model):
                 "generator": keras.saving.serialize_keras_object(self.generator),
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "d_steps": self.d_steps,
+                "g_steps": self.g_steps,
                 "ema_decay": self.ema_decay,
                 "ema_half_life_images": self.ema_half_life_images,
                 "ema_rampup": self.ema_rampup,

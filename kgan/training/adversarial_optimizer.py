@@ -18,7 +18,7 @@ class AdversarialOptimizer(keras.optimizers.Optimizer):
     followed by each inner optimizer's variables. Each inner optimizer is applied
     directly to its own network's variables; this object never applies
     gradients itself. Its `iterations` counts adversarial training steps (one
-    per batch, whatever `d_steps` is).
+    per batch, whatever `d_steps` and `g_steps` are).
 
     Args:
         generator: `keras.optimizers.Optimizer` for the generator side.
