@@ -124,3 +124,29 @@ def test_variables_initialize_through_initialize_with_initializer(monkeypatch):
         "kgan/utils/placeholder_weights.py replaces random initial values through them "
         f"and needs another hook. Received: {calls}",
     )
+
+
+def test_flatten_layers_finds_the_noise_layers_nested_in_a_generator():
+    mapping = kgan.networks.stylegan_mapping(4, 4, num_layers=1)
+    generator = kgan.networks.stylegan_generator(
+        mapping, kgan.networks.stylegan2_synthesis(4, (8, 8, 1), 64, 8))
+    found = [layer for layer in generator._flatten_layers()
+             if isinstance(layer, kgan.layers.NoiseInjection)]
+    # 8×8 StyleGAN2: two modulated convolutions at 4×4 and 8×8 each but the first, 3 noises.
+    assert len(found) == 3, _changed(
+        "Layer._flatten_layers (every layer of a network, nested models and sublayers "
+        "included)",
+        "kgan/utils/sampling.py (noise_modes) reads the noise modes a compiled generator "
+        f"fixes through it and needs another traversal. Received: {len(found)} noise layers",
+    )
+
+
+def test_serialization_asks_the_lazy_tensorflow_module_it_holds():
+    from keras.src.saving import serialization_lib
+
+    assert hasattr(serialization_lib.tf, "available"), _changed(
+        "keras.src.saving.serialization_lib.tf (the lazy TensorFlow module whose `available` "
+        "serialize_keras_object asks)",
+        "kgan/backend/common.py (serialize_without_importing_tensorflow) keeps JAX and torch "
+        "processes from importing TensorFlow through it and needs another hook.",
+    )

@@ -35,6 +35,11 @@ It offers the following, selected here from `keras.backend.backend()`:
   keeping every `down`-th output: the core of `kgan.layers.upfirdn2d`
   (a depthwise convolution; shifted sums on JAX, whose CPU depthwise
   convolution is slow).
+- `inference(network, inputs, trace_key=())`: `network(inputs,
+  training=False)`, the forward pass of sampling and translation: compiled
+  with `jax.jit` on JAX (once per network, input shapes and `trace_key`, a
+  hashable value that names the Python state a trace fixes, e.g. noise
+  modes), under `torch.no_grad()` on torch, eager on TensorFlow.
 - `repeat(count, fn)`: call `fn()` (which assigns variables and returns
   nothing) `count` times, the Python int `count` ≥ 1; compiled steps hold one
   copy of `fn`'s work in a `tf.while_loop` on TensorFlow, so `d_steps`
@@ -95,6 +100,7 @@ if _BACKEND == "tensorflow":
         apply_gradients,
         enable_compile_cache,
         fir_filter,
+        inference,
         jit_compiles_input_gradients,
         required_callbacks,
         without_gradient,
@@ -127,6 +133,7 @@ elif _BACKEND == "jax":
         enable_compile_cache,
         fir_filter,
         gradients,
+        inference,
         initialize_processes,
         input_gradients,
         process_count,
@@ -146,6 +153,7 @@ elif _BACKEND == "torch":
     from kgan.backend.torch import (
         apply_gradients,
         gradients,
+        inference,
         initialize_processes,
         input_gradients,
         jit_compiles_input_gradients,
@@ -171,6 +179,11 @@ update = functools.partial(
 )
 update.__doc__ = optimizer_step.update.__doc__
 
+if _BACKEND != "tensorflow":
+    from kgan.backend.common import serialize_without_importing_tensorflow
+
+    serialize_without_importing_tensorflow()
+
 if os.environ.get("KGAN_COMPILE_CACHE"):
     enable_compile_cache(os.environ["KGAN_COMPILE_CACHE"])
 
@@ -186,6 +199,7 @@ __all__ = [
     "enable_compile_cache",
     "fir_filter",
     "gradients",
+    "inference",
     "initialize_processes",
     "input_gradients",
     "is_chief",

@@ -4,9 +4,12 @@
 backend's own version elsewhere; it imports no framework.
 """
 
+import sys
+
 import keras
 import numpy as np
 from keras import ops
+from keras.src.saving import serialization_lib
 
 
 def apply_gradients(optimizer, grads, variables):
@@ -35,6 +38,12 @@ def without_gradient(fn):
     """`kgan.backend.without_gradient`: `ops.stop_gradient` on every tensor of
     `fn()` (TensorFlow, JAX: the compiled step never computes the cut backward)."""
     return keras.tree.map_structure(ops.stop_gradient, fn())
+
+
+def inference(network, inputs, trace_key=()):
+    """`kgan.backend.inference`: `network(inputs, training=False)` as it is
+    (TensorFlow: eager execution runs each op's kernel directly)."""
+    return network(inputs, training=False)
 
 
 def repeat(count, fn):
@@ -67,6 +76,36 @@ def writes_saved_models():
     """True: a SavedModel is written in this process (TensorFlow; JAX through
     jax2tf)."""
     return True
+
+
+class _TensorFlowOnceImported:
+    """Keras' lazy `tensorflow` module, available to serialisation only once
+    something else has imported TensorFlow."""
+
+    def __init__(self, module):
+        self._module = module
+
+    @property
+    def available(self):
+        return "tensorflow" in sys.modules and self._module.available
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+def serialize_without_importing_tensorflow():
+    """Keeps Keras' serialisation from importing TensorFlow (JAX, torch).
+
+    `keras.saving.serialize_keras_object`, which every `get_config` of a
+    functional network, `clone_model` (the generator EMA) and `.keras` saving
+    run, asks `tf.available` to test for TensorFlow shapes and dtypes; when
+    TensorFlow is installed that imports it: 4.7 s, and its CUDA log lines, in
+    a process that never uses it. No object is a TensorFlow type before
+    TensorFlow is imported, so serialisation is told TensorFlow is available
+    only once it is in `sys.modules`. `serialization_lib.tf` is not
+    documented Keras API; tests/test_keras_internals.py guards it."""
+    if not isinstance(serialization_lib.tf, _TensorFlowOnceImported):
+        serialization_lib.tf = _TensorFlowOnceImported(serialization_lib.tf)
 
 
 class TrainStep:

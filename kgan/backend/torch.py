@@ -99,6 +99,13 @@ def without_gradient(fn):
         return fn()
 
 
+def inference(network, inputs, trace_key=()):
+    """`kgan.backend.inference`: `network(inputs, training=False)` under
+    `torch.no_grad()`, recording no autograd graph."""
+    with torch.no_grad():
+        return network(inputs, training=False)
+
+
 def run_if(condition, fn):
     """`kgan.backend.run_if`: torch runs eagerly, so a Python `if` on the scalar."""
     if bool(condition):

@@ -17,6 +17,7 @@ import keras
 import numpy as np
 from scipy import ndimage
 
+from kgan.backend import inference
 from kgan.data.digits import load_digits
 from kgan.metrics.features import FeatureEvaluator
 from kgan.metrics.inception_score import inception_score
@@ -121,7 +122,7 @@ class DigitsFeatureExtractor:
             batch = images[start : start + self.batch_size]
             padded = np.concatenate(
                 [batch, np.full((self.batch_size - len(batch), *batch.shape[1:]), -1.0, "float32")])
-            f, p = self.model(padded, training=False)
+            f, p = inference(self.model, padded)
             features.append(keras.ops.convert_to_numpy(f)[: len(batch)])
             probabilities.append(keras.ops.convert_to_numpy(p)[: len(batch)])
         if not features:

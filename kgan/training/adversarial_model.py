@@ -362,8 +362,7 @@ class AdversarialModel(TrainStep, keras.Model):
         # The compile config keeps the optimizers as given; a lazy regulariser's
         # correction is applied again whenever the model is compiled.
         self._given_jit_compile = kwargs.get("jit_compile", "auto")
-        # Class and config now, serialised only when saved: keras.optimizers.serialize
-        # imports TensorFlow (seconds, and its log lines) on every backend. A
+        # Class and config now, serialised only when saved (get_compile_config). A
         # read-only mapping, not a dict: Keras' attribute tracking would wrap a
         # dict and the dicts in it in containers that reference the model.
         self._given_optimizers = types.MappingProxyType(

@@ -3,6 +3,8 @@
 import numpy as np
 from keras import ops
 
+from kgan.backend import inference
+from kgan.layers.style import NoiseInjection
 from kgan.utils.validation import check_int
 
 
@@ -29,21 +31,33 @@ def latents_or_given(num_samples, z, seed, latent_dim):
     return z
 
 
+def noise_modes(network):
+    """The `noise_mode` of every `NoiseInjection` in `network`, nested ones
+    included, as a tuple: Python state that a compiled forward pass fixes
+    (StyleGAN's sampling sets it per call), so the trace key of
+    `kgan.backend.inference`. `Layer._flatten_layers` is Keras' own traversal
+    (guarded in tests/test_keras_internals.py)."""
+    return tuple(
+        layer.noise_mode for layer in network._flatten_layers() if isinstance(layer, NoiseInjection)
+    )
+
+
 def generate_in_batches(network, inputs, batch_size):
     """Runs `network` in inference mode over numpy `inputs` (a list of arrays of
-    equal length), `batch_size` rows at a time; returns one float32 numpy array.
+    equal length), `batch_size` rows at a time (`kgan.backend.inference`:
+    compiled on JAX); returns one float32 numpy array.
 
     With no rows, the result is empty, `(0, *sample_shape)`."""
     check_int(batch_size, "batch_size")
     if len(inputs[0]) == 0:  # one row of zeros tells the output's shape
         rows = [np.zeros((1,) + np.shape(array)[1:], np.asarray(array).dtype) for array in inputs]
         return generate_in_batches(network, rows, batch_size)[:0]
+    trace_key = noise_modes(network)
     outputs = []
     for start in range(0, len(inputs[0]), batch_size):
         chunk = [array[start : start + batch_size] for array in inputs]
-        outputs.append(
-            ops.convert_to_numpy(network(chunk if len(chunk) > 1 else chunk[0], training=False))
-        )
+        batch = chunk if len(chunk) > 1 else chunk[0]
+        outputs.append(ops.convert_to_numpy(inference(network, batch, trace_key)))
     if outputs[0].dtype != np.float32:  # bfloat16/float16 under mixed precision
         outputs = [output.astype("float32") for output in outputs]
     return np.concatenate(outputs)
