@@ -254,6 +254,16 @@ def test_lazy_interval_corrects_the_optimizer_and_keeps_the_given_config():
     assert float(restored.learning_rate) == pytest.approx(1e-3 * c, rel=1e-6)
 
 
+def test_lazy_correction_counts_every_main_update_between_regularizer_steps():
+    # Two D updates per step, R1 every 4 steps: 8 main updates, then one R1 update.
+    g, d = tiny_mlp_pair()
+    model = kgan.models.GAN(g, d, latent_dim=4, r1_gamma=0.1, reg_interval=4, d_steps=2, seed=0)
+    model.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5, beta_2=0.99))
+    c = 8 / 9
+    assert float(model.d_optimizer.learning_rate) == pytest.approx(1e-3 * c, rel=1e-6)
+    assert model.d_optimizer.beta_2 == pytest.approx(0.99**c)
+
+
 def test_lazy_regularizer_with_a_schedule_round_trips_through_a_keras_file(tmp_path):
     g, d = tiny_mlp_pair()
     model = kgan.models.GAN(g, d, latent_dim=4, r1_gamma=0.1, reg_interval=4, seed=0)

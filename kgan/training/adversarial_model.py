@@ -117,8 +117,9 @@ class AdversarialModel(TrainStep, keras.Model):
       that side's main loss. With k > 1 (lazy regularisation) it is its own
       optimizer step, on its own fresh noise, every k train steps (at steps
       0, k, 2k, ... of `optimizer.iterations`), with the loss multiplied by k;
-      `compile()` then corrects that side's optimizer (learning rate × k/(k+1),
-      β1 and β2 raised to k/(k+1)). `d_loss` and `g_loss` report the main
+      `compile()` then corrects that side's optimizer (learning rate × c,
+      β1 and β2 raised to c, c = mk/(mk+1) with m = `d_steps` or `g_steps`
+      that side's main updates per step; StyleGAN2's k/(k+1) for m = 1). `d_loss` and `g_loss` report the main
       (adversarial) losses without the regulariser, whose logs have their own
       names; a lazy regulariser's logs average over the steps where it ran.
 
@@ -372,9 +373,11 @@ class AdversarialModel(TrainStep, keras.Model):
             }
         )
         if (self.g_reg_interval or 1) > 1:
-            g_optimizer = lazy_regularization_optimizer(g_optimizer, self.g_reg_interval)
+            g_optimizer = lazy_regularization_optimizer(g_optimizer, self.g_reg_interval,
+                                                        self.g_steps)
         if (self.d_reg_interval or 1) > 1:
-            d_optimizer = lazy_regularization_optimizer(d_optimizer, self.d_reg_interval)
+            d_optimizer = lazy_regularization_optimizer(d_optimizer, self.d_reg_interval,
+                                                        self.d_steps)
         if self.dtype_policy.name == "mixed_float16":
             # float16 gradients underflow: dynamic loss scaling per phase
             # (kgan.backend.update), one scale per optimizer.

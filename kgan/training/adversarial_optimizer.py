@@ -152,23 +152,26 @@ class _ScaledSchedule(keras.optimizers.schedules.LearningRateSchedule):
         return cls(**config)
 
 
-def lazy_regularization_optimizer(optimizer, interval):
+def lazy_regularization_optimizer(optimizer, interval, main_steps=1):
     """A copy of `optimizer` corrected for a lazy regulariser every `interval` steps.
 
-    With lazy regularisation a network takes k main steps and one regulariser
-    step every k train steps, k + 1 optimizer steps where a plain run takes k.
-    StyleGAN2 (Karras et al. 2020, Appendix B) keeps the optimizer's time scale
-    by multiplying the learning rate by c = k / (k + 1) and raising Adam's
-    β1 and β2 to the power c.
+    With lazy regularisation a network takes m·k main updates and one
+    regulariser update every k train steps (m: its main updates per train
+    step, `d_steps` or `g_steps`), m·k + 1 optimizer steps where a plain run
+    takes m·k. StyleGAN2 (Karras et al. 2020, Appendix B; m = 1) keeps the
+    optimizer's time scale by multiplying the learning rate by
+    c = m·k / (m·k + 1) and raising Adam's β1 and β2 to the power c.
 
     Args:
         optimizer: `keras.optimizers.Optimizer` (not modified).
         interval: int k > 1.
+        main_steps: int m ≥ 1, default 1.
 
     Returns:
         A new, unbuilt optimizer of the same class.
     """
-    ratio = interval / (interval + 1)
+    updates = interval * main_steps
+    ratio = updates / (updates + 1)
     config = optimizer.get_config()
     learning_rate = config["learning_rate"]
     if isinstance(learning_rate, dict):  # a serialised schedule
