@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 import kgan
+from kgan.layers.style import noise_layers
 from kgan.utils.sampling import generate_in_batches, noise_modes
 
 
@@ -22,9 +23,8 @@ def _generator():
 
 
 def _set_noise_mode(generator, mode):
-    for layer in generator._flatten_layers():
-        if isinstance(layer, kgan.layers.NoiseInjection):
-            layer.noise_mode = mode
+    for layer in noise_layers(generator):
+        layer.noise_mode = mode
 
 
 def test_batches_equal_one_eager_call_and_follow_the_noise_mode():

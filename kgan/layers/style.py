@@ -397,3 +397,11 @@ class ConstantInput(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "channels": self.channels, "size": self.size}
+
+
+def noise_layers(network):
+    """Every `NoiseInjection` in `network`, nested ones included (StyleGAN2's
+    sit inside `ModulatedConv2D`): the layers whose `noise_mode` sampling
+    sets. `Layer._flatten_layers` is Keras' own traversal (guarded in
+    tests/test_keras_internals.py)."""
+    return [layer for layer in network._flatten_layers() if isinstance(layer, NoiseInjection)]

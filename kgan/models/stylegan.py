@@ -7,7 +7,7 @@ import numpy as np
 from keras import ops
 
 from kgan.backend import input_gradients
-from kgan.layers.style import NoiseInjection
+from kgan.layers.style import noise_layers
 from kgan.losses.path_length import path_length_penalty, path_lengths
 from kgan.models.gan import GAN
 from kgan.utils.sampling import generate_in_batches, latents_or_given
@@ -83,17 +83,6 @@ def _generator_inputs(generator, discriminator):
     return latent_dim, c_dim
 
 
-def _noise_layers(generator):
-    """The NoiseInjection layers of the generator's synthesis network, nested ones included."""
-    layers = []
-    for layer in generator.get_layer("synthesis").layers:
-        if isinstance(layer, NoiseInjection):
-            layers.append(layer)
-        elif getattr(layer, "noise", None) is not None:  # ModulatedConv2D(use_noise=True)
-            layers.append(layer.noise)
-    return layers
-
-
 def style_optimizers(learning_rate):
     """The StyleGAN papers' `(g_optimizer, d_optimizer)`: Adam(learning_rate, β = (0, 0.99), ε = 1e-8)."""
     return tuple(
@@ -106,7 +95,7 @@ class _NoiseMode:
     """Sets `noise_mode` on every NoiseInjection of a generator for a `with` block."""
 
     def __init__(self, generator, noise_mode):
-        self.layers = _noise_layers(generator)
+        self.layers = noise_layers(generator)
         self.noise_mode = noise_mode
 
     def __enter__(self):

@@ -4,7 +4,7 @@ import numpy as np
 from keras import ops
 
 from kgan.backend import inference
-from kgan.layers.style import NoiseInjection
+from kgan.layers.style import noise_layers
 from kgan.utils.validation import check_int
 
 
@@ -32,14 +32,10 @@ def latents_or_given(num_samples, z, seed, latent_dim):
 
 
 def noise_modes(network):
-    """The `noise_mode` of every `NoiseInjection` in `network`, nested ones
-    included, as a tuple: Python state that a compiled forward pass fixes
-    (StyleGAN's sampling sets it per call), so the trace key of
-    `kgan.backend.inference`. `Layer._flatten_layers` is Keras' own traversal
-    (guarded in tests/test_keras_internals.py)."""
-    return tuple(
-        layer.noise_mode for layer in network._flatten_layers() if isinstance(layer, NoiseInjection)
-    )
+    """The `noise_mode` of every `NoiseInjection` in `network`, as a tuple:
+    Python state that a compiled forward pass fixes (StyleGAN's sampling sets
+    it per call), so the trace key of `kgan.backend.inference`."""
+    return tuple(layer.noise_mode for layer in noise_layers(network))
 
 
 def generate_in_batches(network, inputs, batch_size):
