@@ -9,12 +9,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh || exit 1
 export TF_CPP_MIN_LOG_LEVEL=3
-# JAX runs with XLA's LLVM optimisation off: it compiles hundreds of small programs per run,
-# and at level 0 they compile in a third of the time (code generation only, same numerics;
-# a StyleGAN2 recipe smoke run 120 s -> 69 s, the JAX suite 18:37 -> 13:14-15:23 on 2 cores).
-# JAX's alone: TensorFlow gained nothing from it (8:55 with, 8:30 without, on the same machine).
-# A caller's XLA_FLAGS, when set, are used as given on every backend.
-fast_compile="${XLA_FLAGS:---xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true}"
+# JAX compiles with XLA's LLVM optimisation off and XLA:CPU's older loop emitters instead of its
+# MLIR fusion emitters: it compiles hundreds of small programs per run, and the steps run once or
+# twice. Level 0: a StyleGAN2 recipe smoke run 120 s -> 69 s, the JAX suite 18:37 -> 13:14-15:23
+# on 2 cores. The older emitters on top halve XLA's compile time again (test_models.py and
+# test_stylegan.py, one process: 138 s -> 92 s). Same numerics; a step runs up to 3x slower at level 0.
+# Set for JAX's part and the cross-backend part (their JAX subprocesses); TensorFlow gained
+# nothing from level 0 (8:55 with, 8:30 without). A caller's XLA_FLAGS are used as given.
+fast_compile="${XLA_FLAGS:---xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true --xla_cpu_use_fusion_emitters=false}"
 # JAX's persistent compilation cache (KGAN_COMPILE_CACHE), empty at the start of every run: many
 # tests compile the same programs (a weight initialiser at a shape, the same network's step), in
 # two xdist workers and their subprocesses; a program one compiled, the others load.
@@ -33,6 +35,6 @@ for backend in tensorflow jax torch; do
     --durations=15 -m "not slow and not cross_backend" "$@" || status=1
 done
 echo "== pytest, cross-backend parity"
-KGAN_COMPILE_CACHE="$compile_cache" KERAS_BACKEND=jax .venv/bin/python -m pytest -q -n 2 \
+XLA_FLAGS="$fast_compile" KGAN_COMPILE_CACHE="$compile_cache" KERAS_BACKEND=jax .venv/bin/python -m pytest -q -n 2 \
   --dist worksteal -m cross_backend "$@" || status=1
 exit $status
