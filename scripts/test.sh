@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL=3
 # MLIR fusion emitters: it compiles hundreds of small programs per run, and the steps run once or
 # twice. Level 0: a StyleGAN2 recipe smoke run 120 s -> 69 s, the JAX suite 18:37 -> 13:14-15:23
 # on 2 cores. The older emitters on top halve XLA's compile time again (test_models.py and
-# test_stylegan.py, one process: 138 s -> 92 s). Same numerics; a step runs up to 3x slower at level 0.
+# test_stylegan.py, one process: 138 s -> 92 s). Same numerics; steps run 2-6x slower (level 0).
 # Set for JAX's part and the cross-backend part (their JAX subprocesses); TensorFlow gained
 # nothing from level 0 (8:55 with, 8:30 without). A caller's XLA_FLAGS are used as given.
 fast_compile="${XLA_FLAGS:---xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true --xla_cpu_use_fusion_emitters=false}"
