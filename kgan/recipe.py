@@ -175,10 +175,10 @@ def save_and_summarize(model, history, train_seconds, out_dir):
     }
 
 
-def translation_schedule(config):
-    """Checks the schedule keys of a translation recipe (`epochs`,
-    `decay_epochs` and, where it has `load_size`, that its `image_size` crops
-    fit in `load_size` images) and returns its callbacks: the learning rates constant for
+def decay_schedule(config):
+    """Checks a recipe's schedule keys (`epochs`, `decay_epochs` and, where a
+    translation recipe has `load_size`, that its `image_size` crops fit in
+    `load_size` images) and returns its callbacks: the learning rates constant for
     `epochs − decay_epochs` epochs, then decayed linearly to zero
     (`kgan.callbacks.LinearLearningRateDecay`; none if `decay_epochs` is 0).
     """

@@ -111,7 +111,7 @@ def measure(model, test_a, test_b, extractor=None):
 
 
 def run(config):
-    callbacks = kgan.recipe.translation_schedule(config)
+    callbacks = kgan.recipe.decay_schedule(config)
     keras.utils.set_random_seed(config["seed"])
     # Everything that can fail offline fails before training.
     extractor = (kgan.metrics.FIDInceptionExtractor(weights=config["fid_weights"])

@@ -21,7 +21,9 @@ Optimisers: `learning_rate=None` (default) takes each model's published setting:
 Adam 2e-4, β (0.5, 0.999) for `gan`/`pacgan2` (DCGAN); Adam 1e-4, β (0.5, 0.9)
 for `wgan_gp`; `kgan.models.R3GAN`'s compile defaults for `r3gan` (Adam 1e-3,
 β (0, 0.99)). A number sets that rate with `beta_1` for every model.
-`ema_decay` sets a generator EMA that `generate()` samples (R3GAN has one by default).
+`ema_decay` sets a generator EMA that `generate()` samples (R3GAN has one by default);
+`decay_epochs` decays both learning rates linearly to zero over the last epochs
+(`kgan.callbacks.LinearLearningRateDecay`).
 
     kgan train stacked_mnist [--set model=r3gan --set epochs=20 ...]
     python recipes/stacked_mnist.py --set model=pacgan2
@@ -49,6 +51,7 @@ CONFIG = dict(
     g_steps=1,  # generator updates per discriminator update (PacGAN: 2)
     batch_size=64,
     epochs=10,
+    decay_epochs=0,  # the last decay_epochs epochs decay the learning rates linearly to zero
     learning_rate=None,  # None: each model's published optimiser (see above)
     beta_1=0.5,  # with a learning_rate
     gamma="auto",  # r3gan: γ of R1 + R2 (a number, or "auto": 0.2 × the data's variance)
@@ -122,12 +125,13 @@ def run(config):
         raise ValueError(f"num_train must be a multiple of batch_size, and batch_size even: "
                          f"PacGAN packs every batch in pairs. Received: num_train="
                          f"{config['num_train']}, batch_size={batch}")
+    schedule = kgan.recipe.decay_schedule(config)
     keras.utils.set_random_seed(config["seed"])
     model = build_model(config)
     images, _ = kgan.data.stacked_mnist(config["num_train"], seed=config["seed"])
     callbacks = kgan.recipe.training_callbacks(
         config, evaluator=kgan.metrics.StackedMNISTEvaluator(),
-        metrics=("modes", "kl", "digit_kl"))
+        metrics=("modes", "kl", "digit_kl")) + schedule
     start = time.time()
     history = model.fit(images, batch_size=batch, epochs=config["epochs"], callbacks=callbacks,
                         verbose=config["verbose"])

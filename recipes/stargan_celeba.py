@@ -140,7 +140,7 @@ def measure(model, faces, vectors, probe, names, extractor=None):
 
 def run(config):
     names = list(config["attributes"])
-    callbacks = kgan.recipe.translation_schedule(config)
+    callbacks = kgan.recipe.decay_schedule(config)
     keras.utils.set_random_seed(config["seed"])
     # Everything that can fail offline fails before training.
     extractor = (kgan.metrics.FIDInceptionExtractor(weights=config["fid_weights"])

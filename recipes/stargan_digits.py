@@ -122,7 +122,7 @@ def run(config):
     model = build_model(config, (size, size, 1), len(names))
     start = time.time()
     history = model.fit(images, attributes, batch_size=config["batch_size"],
-                        epochs=config["epochs"], callbacks=kgan.recipe.translation_schedule(config),
+                        epochs=config["epochs"], callbacks=kgan.recipe.decay_schedule(config),
                         verbose=config["verbose"])
     train_seconds = time.time() - start
     summary = kgan.recipe.save_and_summarize(model, history, train_seconds, config["out_dir"])

@@ -89,6 +89,26 @@ def test_linear_learning_rate_decay():
         kgan.callbacks.LinearLearningRateDecay(1, 0)
 
 
+def test_linear_learning_rate_decay_resumes_from_a_checkpoint(tmp_path):
+    """A run stopped after 2 epochs and resumed from its checkpoint decays as an
+    unbroken run does (the restored optimizer holds the decayed rate, not the initial one)."""
+    data = kgan.data.gaussian_mixture("ring8", 32, seed=0)
+
+    def rates_after(epochs, callbacks):
+        g, d = tiny_mlp_pair()
+        model = kgan.models.GAN(g, d, latent_dim=4, seed=0)
+        model.compile(g_optimizer=keras.optimizers.Adam(0.4), d_optimizer=keras.optimizers.Adam(0.2))
+        model.fit(data, batch_size=32, epochs=epochs, verbose=0,
+                  callbacks=callbacks + [kgan.callbacks.LinearLearningRateDecay(1, 3)])
+        return [float(_numpy(o.learning_rate)) for o in (model.g_optimizer, model.d_optimizer)]
+
+    checkpoint = str(tmp_path / "checkpoints")
+    assert rates_after(2, [kgan.callbacks.Checkpoint(checkpoint)]) == pytest.approx([0.3, 0.15])
+    resumed = rates_after(4, [kgan.callbacks.Checkpoint(checkpoint)])
+    np.testing.assert_allclose(resumed, rates_after(4, []), rtol=1e-6)
+    np.testing.assert_allclose(resumed, [0.1, 0.05], rtol=1e-6)
+
+
 def test_adversarial_losses_at_the_paper_scale():
     model = kgan.models.CycleGAN(*networks())
     zeros, ones = np.zeros((2, 4), "float32"), np.ones((2, 4), "float32")

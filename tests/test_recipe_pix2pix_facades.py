@@ -48,11 +48,11 @@ def test_measure_with_and_without_features():
     assert set(recipe.measure(translated, target)) == {"l1", "psnr"}
 
 
-def test_translation_schedule_decays_the_last_epochs(tmp_path):
-    (decay,) = kgan.recipe.translation_schedule(_config(tmp_path, epochs=5, decay_epochs=3))
+def test_decay_schedule_decays_the_last_epochs(tmp_path):
+    (decay,) = kgan.recipe.decay_schedule(_config(tmp_path, epochs=5, decay_epochs=3))
     assert (decay.constant_epochs, decay.decay_epochs) == (2, 3)
-    assert kgan.recipe.translation_schedule(_config(tmp_path, decay_epochs=0)) == []
+    assert kgan.recipe.decay_schedule(_config(tmp_path, decay_epochs=0)) == []
     with pytest.raises(ValueError, match=r"decay_epochs must be in \[0, epochs=2\]"):
-        kgan.recipe.translation_schedule(_config(tmp_path, decay_epochs=3))
+        kgan.recipe.decay_schedule(_config(tmp_path, decay_epochs=3))
     with pytest.raises(ValueError, match="load_size .* must be at least image_size"):
-        kgan.recipe.translation_schedule(_config(tmp_path, load_size=8))
+        kgan.recipe.decay_schedule(_config(tmp_path, load_size=8))

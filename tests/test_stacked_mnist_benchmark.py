@@ -1,15 +1,17 @@
 """benchmarks/stacked_mnist.py at smoke size on the current backend: a run, its row, resuming."""
 
 import keras
+import pytest
 
 import kgan
 
 from .conftest import load_benchmark
 
-# PacGAN's setting: its deeper networks (2×2 smallest feature map), two G updates per D update.
+# PacGAN's setting: its deeper networks (2×2 smallest feature map), two G updates per D
+# update; the one epoch at half the learning rates (decayed linearly over it).
 SMOKE = ["num_train=128", "batch_size=32", "base_filters=4", "latent_dim=8", "epochs=1",
          "num_eval_samples=256", "grid_every_n_epochs=1", "metrics_every_n_epochs=1",
-         "smallest_size=2", "g_steps=2"]
+         "smallest_size=2", "g_steps=2", "decay_epochs=1"]
 
 
 def test_runs_record_rows_and_resume(tmp_path, capsys):
@@ -48,3 +50,11 @@ def test_recipe_builds_pacgans_setting_for_every_model():
                         if isinstance(layer, keras.layers.Conv2D)]
         assert model.g_steps == 2 and len(convolutions) == 4, name
         assert model.generator.output.shape[1:] == recipe.IMAGE_SHAPE
+
+
+def test_recipe_checks_its_schedule_before_training(tmp_path):
+    recipe = kgan.recipe.load_recipe("stacked_mnist")
+    config = {**recipe.CONFIG, **recipe.SMOKE, "out_dir": str(tmp_path), "decay_epochs": 2}
+    with pytest.raises(ValueError, match=r"decay_epochs must be in \[0, epochs=1\]"):
+        recipe.run(config)
+    assert not list(tmp_path.iterdir())  # nothing written

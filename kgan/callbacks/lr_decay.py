@@ -12,7 +12,9 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
     At 0-based epoch e the generator's and the discriminator's learning rates are
     their initial values times `1 − max(0, e + 1 − constant_epochs) / (decay_epochs + 1)`,
     the CycleGAN schedule (100 + 100 epochs in the paper). The initial values are
-    read when training first starts; a later `fit()` keeps them, so pass
+    read when `fit()` first hands the callback its model, before any callback's
+    `on_train_begin`: a `kgan.callbacks.Checkpoint` that restores a decayed
+    optimizer there resumes the same schedule. A later `fit()` keeps them, so pass
     `initial_epoch` to continue the schedule.
 
     Args:
@@ -41,7 +43,8 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
     def _optimizers(self):
         return {"generator": self.model.g_optimizer, "discriminator": self.model.d_optimizer}
 
-    def on_train_begin(self, logs=None):
+    def set_model(self, model):
+        super().set_model(model)
         if self.initial_learning_rates is not None:
             return
         rates = {}
