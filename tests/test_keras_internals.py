@@ -153,3 +153,29 @@ def test_serialization_asks_the_lazy_tensorflow_module_it_holds():
         "kgan/backend/common.py (serialize_without_importing_tensorflow) keeps JAX and torch "
         "processes from importing TensorFlow through it and needs another hook.",
     )
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="a TensorFlow internal")
+def test_tensorflow_tells_a_graph_that_xla_compiles():
+    import tensorflow as tf
+    from tensorflow.python.ops.control_flow_util import GraphOrParentsInXlaContext
+
+    seen = {}
+    for jit_compile in (False, True):
+        @tf.function(jit_compile=jit_compile)
+        def step(x, jit_compile=jit_compile):
+            def body(i):  # a nested graph (kgan's `repeat` is a tf.while_loop)
+                seen[jit_compile, "nested"] = GraphOrParentsInXlaContext(
+                    tf.compat.v1.get_default_graph())
+                return (i + 1,)
+
+            seen[jit_compile] = GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())
+            tf.while_loop(lambda i: i < 2, body, (tf.constant(0),))
+            return x + 1
+
+        step(tf.constant(1.0))
+    assert seen == {False: False, (False, "nested"): False, True: True, (True, "nested"): True}, (
+        f"TensorFlow {tf.__version__} changed control_flow_util.GraphOrParentsInXlaContext (True "
+        "in a graph that tf.function(jit_compile=True) traces, and in its nested graphs); "
+        "kgan/backend/tensorflow.py (fir_filter) needs another way to tell XLA's graphs."
+    )

@@ -10,6 +10,7 @@ from keras import ops
 import kgan
 from kgan.layers.equalized import scaled_activation
 from kgan.networks.stylegan import LabelProjection
+from tests.conftest import BACKEND
 
 
 def numpy(x):
@@ -257,6 +258,35 @@ def test_resample_matches_upfirdn_in_numpy(up, down):
     centre = flat[0, 2:-2, 2:-2, 0]
     np.testing.assert_allclose(centre, 1.0, rtol=1e-6)
     np.testing.assert_allclose(round_trip(layer, x), out, rtol=1e-6)
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="TensorFlow picks the filter per graph")
+@pytest.mark.parametrize("up, down", [(2, 1), (1, 2)])
+def test_resample_under_xla_matches_the_depthwise_convolution(up, down):
+    """On TensorFlow a graph that XLA compiles (`jit_compile=True`) filters with shifted
+    sums, the rest with a depthwise convolution: the same numbers, forward and backward."""
+    import tensorflow as tf
+
+    x = tf.constant(np.random.default_rng(7).normal(size=(2, 8, 8, 3)).astype("float32"))
+    layer = kgan.layers.Resample2D(up=up, down=down)
+    results, depthwise_ops = [], []
+    for jit_compile in (False, True):
+        @tf.function(jit_compile=jit_compile)
+        def forward_and_gradient(x):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = layer(x)
+                loss = tf.reduce_sum(tf.square(y))
+            return y, tape.gradient(loss, x)
+
+        results.append([v.numpy() for v in forward_and_gradient(x)])
+        graph = forward_and_gradient.get_concrete_function(x).graph
+        depthwise_ops.append(any("Depthwise" in op.type for op in graph.get_operations()))
+    assert depthwise_ops == [True, False]
+    np.testing.assert_allclose(results[1][0], results[0][0], atol=1e-5)
+    np.testing.assert_allclose(results[1][1], results[0][1], atol=1e-4)
+    np.testing.assert_allclose(results[0][0], upfirdn_reference(x.numpy(), (1, 3, 3, 1), up, down),
+                               atol=1e-5)
 
 
 def test_constant_input_repeats_its_learned_image():

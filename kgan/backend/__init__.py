@@ -33,8 +33,8 @@ It offers the following, selected here from `keras.backend.backend()`:
 - `fir_filter(x, taps, down)`: the separable FIR filter `outer(taps, taps)`
   applied to every channel of NHWC `x` (valid positions, correlation),
   keeping every `down`-th output: the core of `kgan.layers.upfirdn2d`
-  (a depthwise convolution; shifted sums on JAX, whose CPU depthwise
-  convolution is slow).
+  (a depthwise convolution; shifted sums under XLA, whose CPU depthwise
+  convolution is slow: on JAX, and on TensorFlow with `jit_compile=True`).
 - `inference(network, inputs, trace_key=())`: `network(inputs,
   training=False)`, the forward pass of sampling and translation: compiled
   with `jax.jit` on JAX (once per network, input shapes and `trace_key`, a
@@ -99,7 +99,6 @@ if _BACKEND == "tensorflow":
     from kgan.backend.common import (
         apply_gradients,
         enable_compile_cache,
-        fir_filter,
         inference,
         jit_compiles_input_gradients,
         required_callbacks,
@@ -108,6 +107,7 @@ if _BACKEND == "tensorflow":
     )
     from kgan.backend.tensorflow import (
         TrainStep,
+        fir_filter,
         gradients,
         initialize_processes,
         input_gradients,
@@ -128,10 +128,10 @@ elif _BACKEND == "jax":
         without_gradient,
         writes_saved_models,
     )
+    from kgan.backend.common import shifted_fir_filter as fir_filter
     from kgan.backend.jax import (
         TrainStep,
         enable_compile_cache,
-        fir_filter,
         gradients,
         inference,
         initialize_processes,
@@ -145,11 +145,11 @@ elif _BACKEND == "torch":
     from kgan.backend.common import (
         TrainStep,
         enable_compile_cache,
-        fir_filter,
         per_process_dataset,
         repeat,
         required_callbacks,
     )
+    from kgan.backend.common import depthwise_fir_filter as fir_filter
     from kgan.backend.torch import (
         apply_gradients,
         gradients,

@@ -14,6 +14,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
+from tensorflow.python.ops.control_flow_util import GraphOrParentsInXlaContext
+
+from kgan.backend.common import depthwise_fir_filter, shifted_fir_filter
 
 # TF_CONFIG's job names of a MultiWorkerMirroredStrategy cluster, in rank order
 # (an optional "chief" task, then the workers).
@@ -218,3 +221,15 @@ class TrainStep:
         if _multi_worker_strategy() is None:
             return logs
         return {name: ops.reshape(value, (1,)) for name, value in logs.items()}
+
+
+def fir_filter(x, taps, down):
+    """`kgan.backend.fir_filter`: shifted sums where the graph being traced is
+    compiled with XLA (`jit_compile=True`; XLA:CPU's depthwise convolution is
+    16–52× slower, `kgan.backend.common.shifted_fir_filter`), TensorFlow's
+    depthwise convolution elsewhere (eager, graphs without XLA, SavedModels).
+    Whether a graph is XLA-compiled is TensorFlow's internal
+    `GraphOrParentsInXlaContext` (tests/test_keras_internals.py guards it)."""
+    if GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph()):
+        return shifted_fir_filter(x, taps, down)
+    return depthwise_fir_filter(x, taps, down)
