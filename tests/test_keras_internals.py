@@ -1,4 +1,4 @@
-"""The Keras and JAX behaviours kgan relies on that are not documented API.
+"""The Keras, JAX and TensorFlow behaviours kgan relies on that are not documented API.
 
 Each test names the internal it guards and the kgan code that needs it, so an
 upgrade that breaks one fails here with that message rather than somewhere
