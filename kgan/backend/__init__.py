@@ -35,6 +35,10 @@ It offers the following, selected here from `keras.backend.backend()`:
   keeping every `down`-th output: the core of `kgan.layers.upfirdn2d`
   (a depthwise convolution; shifted sums under XLA, whose CPU depthwise
   convolution is slow: on JAX, and on TensorFlow with `jit_compile=True`).
+- `conv_transpose(inputs, kernel, strides, padding, output_padding,
+  data_format, dilation_rate)`: `keras.ops.conv_transpose`, the same output;
+  on JAX's CPU a matrix product of the input's patches for the shapes where
+  XLA:CPU's transposed convolution is slow (`kgan.layers.Conv2DTranspose`).
 - `inference(network, inputs, trace_key=())`: `network(inputs,
   training=False)`, the forward pass of sampling and translation: compiled
   with `jax.jit` on JAX (once per network, input shapes and `trace_key`, a
@@ -98,6 +102,7 @@ _BACKEND = keras.backend.backend()
 if _BACKEND == "tensorflow":
     from kgan.backend.common import (
         apply_gradients,
+        conv_transpose,
         enable_compile_cache,
         inference,
         jit_compiles_input_gradients,
@@ -131,6 +136,7 @@ elif _BACKEND == "jax":
     from kgan.backend.common import shifted_fir_filter as fir_filter
     from kgan.backend.jax import (
         TrainStep,
+        conv_transpose,
         enable_compile_cache,
         gradients,
         inference,
@@ -144,6 +150,7 @@ elif _BACKEND == "jax":
 elif _BACKEND == "torch":
     from kgan.backend.common import (
         TrainStep,
+        conv_transpose,
         enable_compile_cache,
         per_process_dataset,
         repeat,
@@ -196,6 +203,7 @@ def is_chief():
 __all__ = [
     "TrainStep",
     "apply_gradients",
+    "conv_transpose",
     "enable_compile_cache",
     "fir_filter",
     "gradients",

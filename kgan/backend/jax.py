@@ -20,6 +20,8 @@ import jax
 import keras
 from keras import StatelessScope, ops
 
+from kgan.backend.common import matmul_conv_transpose
+
 
 class _ChildScope(StatelessScope):
     """A stateless scope that reads unmapped variables from the enclosing scope.
@@ -250,3 +252,33 @@ class TrainStep:
             logs = self.stateful_train_step(data)
         new_state = tuple([scope.get_current_value(v) for v in variables] for variables in groups)
         return logs, new_state
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                   data_format=None, dilation_rate=1):
+    """`kgan.backend.conv_transpose`: `matmul_conv_transpose` on the CPU for
+    NHWC inputs, square-or-not strides up to the kernel size, no output padding
+    or dilation, and more than 4 filters; Keras' `ops.conv_transpose`
+    elsewhere. With 1–3 filters (an image's channels) XLA's own is as fast or
+    faster (batch 64, 16×16×32 → 32×32×1: 27 against 47 ms; 32×32×64 →
+    64×64×3: 460 against 740 ms), and on GPUs cuDNN runs it.
+    """
+    strides = tuple(strides) if isinstance(strides, (list, tuple)) else (strides, strides)
+    dilation = (tuple(dilation_rate) if isinstance(dilation_rate, (list, tuple))
+                else (dilation_rate, dilation_rate))
+    kernel_size = tuple(kernel.shape[:2])
+    if (
+        jax.default_backend() == "cpu"
+        and (data_format or keras.config.image_data_format()) == "channels_last"
+        and len(inputs.shape) == 4
+        and None not in inputs.shape[1:3]
+        and output_padding is None
+        and dilation == (1, 1)
+        and padding in ("same", "valid")
+        and all(k >= s for k, s in zip(kernel_size, strides))
+        and kernel.shape[2] > 4
+    ):
+        return matmul_conv_transpose(inputs, kernel, strides, padding)
+    return ops.conv_transpose(inputs, kernel, strides=strides, padding=padding,
+                              output_padding=output_padding, data_format=data_format,
+                              dilation_rate=dilation_rate)

@@ -9,6 +9,7 @@ import math
 
 import keras
 
+from kgan.layers.conv_transpose import Conv2DTranspose
 from kgan.layers.spectral_normalization import SpectralNormalization
 from kgan.utils.validation import check_bool
 
@@ -70,7 +71,7 @@ def _check_image_shape(image_shape):
 def _upsample(h, filters, size, **options):
     """ConvT(4, stride 2) to `size`: 2× the input, cropped by one row and
     column where `size` is odd (7 from 4, as DCGAN-tensorflow's output shapes)."""
-    h = keras.layers.Conv2DTranspose(
+    h = Conv2DTranspose(
         filters, 4, strides=2, padding="same", kernel_initializer=_init(), **options
     )(h)
     if size < h.shape[1]:

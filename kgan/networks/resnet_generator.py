@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from kgan.layers.conv_transpose import Conv2DTranspose
 from kgan.layers.normalization import check_normalization, normalization_layer
 from kgan.networks.unet import init
 from kgan.utils.validation import check_image_shape, check_int, check_number_in
@@ -85,8 +86,8 @@ def upsampling_conv(h, filters, kernel_size, use_bias):
     """Transposed Conv(kernel_size, stride 2) as PyTorch's `ConvTranspose2d(padding=1,
     output_padding=kernel_size − 3)`: the full output cropped by 1 pixel at the start and
     `kernel_size − 3` at the end, `(batch, H, W, C)` → `(batch, 2H, 2W, filters)`."""
-    h = keras.layers.Conv2DTranspose(filters, kernel_size, strides=2, use_bias=use_bias,
-                                     kernel_initializer=init())(h)
+    h = Conv2DTranspose(filters, kernel_size, strides=2, use_bias=use_bias,
+                        kernel_initializer=init())(h)
     end = kernel_size - 3
     return keras.layers.Cropping2D(((1, end), (1, end)))(h)
 
