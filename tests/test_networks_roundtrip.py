@@ -126,6 +126,17 @@ def test_keras_file_round_trip(name, tmp_path):
         np.testing.assert_allclose(after, before, atol=1e-6, err_msg=name)
 
 
+@pytest.mark.parametrize("name", sorted([*CASES, *VARIANTS]))
+def test_builders_use_kgans_convolution_layers(name):
+    """Every convolution a builder makes, nested ones included, goes through
+    `kgan.backend.conv` / `conv_transpose` (faster on JAX's CPU): none is
+    Keras' own layer."""
+    network = {**CASES, **VARIANTS}[name]()
+    keras_layers = [layer.name for layer in network._flatten_layers()
+                    if type(layer) in (keras.layers.Conv2D, keras.layers.Conv2DTranspose)]
+    assert keras_layers == []
+
+
 def test_dcgan_smallest_size_sets_the_depth():
     # PacGAN's Stacked MNIST depth: 2 → 4 → 7 → 14 → 28 (4 → 8 cropped to 7) and back.
     generator = N.dcgan_generator(4, (28, 28, 3), base_filters=2, smallest_size=2)

@@ -21,7 +21,7 @@ EXPECTED = {
                       "stylegan_generator", "stylegan_mapping", "stylegan_synthesis", "unet_generator", "vgg19_content_network",
                       "zi2zi_generator"],
     "kgan.layers": ["ConcatenateLabels", "ConditionalBatchNormalization", "InterpolatedBatchNormalization", "SelfAttention", "EqualizedConv2D", "EqualizedDense", "PixelNormalization",
-                    "AdaptiveInstanceNormalization", "ConstantInput", "Conv2DTranspose", "ModulatedConv2D",
+                    "AdaptiveInstanceNormalization", "ConstantInput", "Conv2D", "Conv2DTranspose", "ModulatedConv2D",
                     "NoiseInjection", "Resample2D",
                     "MinibatchDiscrimination", "MinibatchStdDev", "PackSamples",
                     "PixelShuffle", "ProjectionHead", "SpectralNormalization"],

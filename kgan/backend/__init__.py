@@ -35,6 +35,10 @@ It offers the following, selected here from `keras.backend.backend()`:
   keeping every `down`-th output: the core of `kgan.layers.upfirdn2d`
   (a depthwise convolution; shifted sums under XLA, whose CPU depthwise
   convolution is slow: on JAX, and on TensorFlow with `jit_compile=True`).
+- `conv(inputs, kernel, strides, padding, data_format, dilation_rate)`:
+  `keras.ops.conv`, the same output and gradients; on JAX's CPU the kernel
+  gradient is a matrix product per kernel tap, where XLA:CPU's is slow
+  (`kgan.layers.Conv2D`, the equalized and modulated convolutions).
 - `conv_transpose(inputs, kernel, strides, padding, output_padding,
   data_format, dilation_rate)`: `keras.ops.conv_transpose`, the same output;
   on JAX's CPU a matrix product of the input's patches for the shapes where
@@ -102,6 +106,7 @@ _BACKEND = keras.backend.backend()
 if _BACKEND == "tensorflow":
     from kgan.backend.common import (
         apply_gradients,
+        conv,
         conv_transpose,
         enable_compile_cache,
         inference,
@@ -136,6 +141,7 @@ elif _BACKEND == "jax":
     from kgan.backend.common import shifted_fir_filter as fir_filter
     from kgan.backend.jax import (
         TrainStep,
+        conv,
         conv_transpose,
         enable_compile_cache,
         gradients,
@@ -150,6 +156,7 @@ elif _BACKEND == "jax":
 elif _BACKEND == "torch":
     from kgan.backend.common import (
         TrainStep,
+        conv,
         conv_transpose,
         enable_compile_cache,
         per_process_dataset,
@@ -203,6 +210,7 @@ def is_chief():
 __all__ = [
     "TrainStep",
     "apply_gradients",
+    "conv",
     "conv_transpose",
     "enable_compile_cache",
     "fir_filter",

@@ -154,6 +154,46 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
                               dilation_rate=dilation_rate)
 
 
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """`kgan.backend.conv` on TensorFlow and torch: Keras' `ops.conv` (their CPU
+    kernels are not the slow part)."""
+    return ops.conv(inputs, kernel, strides=strides, padding=padding, data_format=data_format,
+                    dilation_rate=dilation_rate)
+
+
+def conv_kernel_gradient(x, output_gradient, kernel_shape, strides, padding):
+    """The gradient of `ops.conv(x, kernel, strides, padding)` with respect to its
+    kernel `kernel_shape = (kh, kw, channels, filters)`, for NHWC `x` `(batch, H,
+    W, channels)` and the gradient of the output `(batch, H', W', filters)`
+    (`strides` `(sh, sw)`, `padding` "same" or "valid", no dilation or groups):
+    per kernel tap, one matrix product of the input's strided slice
+    `(batch·H'·W', channels)` with the output gradient `(batch·H'·W', filters)`.
+
+    XLA:CPU computes this gradient as a convolution whose window is the whole
+    image, which is slow for a stride-1 convolution: forward + both gradients
+    of a 3×3 convolution 32×32×64 → 64, batch 64, 1.9–2.2 s, 0.39–0.44 s with
+    this (JAX, 2 loaded cores).
+    """
+    kernel_height, kernel_width, channels, filters = kernel_shape
+    stride_height, stride_width = strides
+    out_height, out_width = output_gradient.shape[1], output_gradient.shape[2]
+    if padding == "same":
+        # The "same" padding of Keras, XLA and TensorFlow: the odd row at the end.
+        pad_height = max((out_height - 1) * stride_height + kernel_height - x.shape[1], 0)
+        pad_width = max((out_width - 1) * stride_width + kernel_width - x.shape[2], 0)
+        x = ops.pad(x, ((0, 0), (pad_height // 2, pad_height - pad_height // 2),
+                        (pad_width // 2, pad_width - pad_width // 2), (0, 0)))
+    output_gradient = ops.reshape(output_gradient, (-1, filters))
+    taps = []
+    for i in range(kernel_height):
+        for j in range(kernel_width):
+            tap = x[:, i:i + stride_height * (out_height - 1) + 1:stride_height,
+                    j:j + stride_width * (out_width - 1) + 1:stride_width, :]
+            taps.append(ops.matmul(ops.transpose(ops.reshape(tap, (-1, channels))),
+                                   output_gradient))
+    return ops.reshape(ops.stack(taps), kernel_shape)
+
+
 def matmul_conv_transpose(x, kernel, strides, padding):
     """A transposed convolution of NHWC `x` with a Keras `Conv2DTranspose`
     kernel `(kh, kw, filters, channels)` (`strides` `(sh, sw)` with kh ≥ sh and

@@ -13,6 +13,7 @@ are returned from the traced function and re-applied outside it, so no traced
 value leaks.
 """
 
+import functools
 import os
 import weakref
 
@@ -20,7 +21,7 @@ import jax
 import keras
 from keras import StatelessScope, ops
 
-from kgan.backend.common import matmul_conv_transpose
+from kgan.backend.common import conv_kernel_gradient, matmul_conv_transpose
 
 
 class _ChildScope(StatelessScope):
@@ -254,31 +255,106 @@ class TrainStep:
         return logs, new_state
 
 
+def _pair(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else (value, value)
+
+
+def _takes_matmul_form(inputs, data_format, dilation_rate):
+    """Whether a convolution may take kgan's matrix-product form on JAX: on the
+    CPU, 4-D NHWC, no dilation (each op adds its own conditions)."""
+    return (
+        jax.default_backend() == "cpu"
+        and (data_format or keras.config.image_data_format()) == "channels_last"
+        and len(inputs.shape) == 4
+        and _pair(dilation_rate) == (1, 1)
+    )
+
+
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
                    data_format=None, dilation_rate=1):
     """`kgan.backend.conv_transpose`: `matmul_conv_transpose` on the CPU for
-    NHWC inputs, square-or-not strides up to the kernel size, no output padding
-    or dilation, and more than 4 filters; Keras' `ops.conv_transpose`
+    NHWC inputs, strides up to the kernel size, no output padding or
+    dilation, and more than 4 filters; Keras' `ops.conv_transpose`
     elsewhere. With 1–3 filters (an image's channels) XLA's own is as fast or
     faster (batch 64, 16×16×32 → 32×32×1: 27 against 47 ms; 32×32×64 →
     64×64×3: 460 against 740 ms), and on GPUs cuDNN runs it.
     """
-    strides = tuple(strides) if isinstance(strides, (list, tuple)) else (strides, strides)
-    dilation = (tuple(dilation_rate) if isinstance(dilation_rate, (list, tuple))
-                else (dilation_rate, dilation_rate))
-    kernel_size = tuple(kernel.shape[:2])
+    strides, padding = _pair(strides), padding.lower()
     if (
-        jax.default_backend() == "cpu"
-        and (data_format or keras.config.image_data_format()) == "channels_last"
-        and len(inputs.shape) == 4
-        and None not in inputs.shape[1:3]
+        _takes_matmul_form(inputs, data_format, dilation_rate)
         and output_padding is None
-        and dilation == (1, 1)
-        and padding in ("same", "valid")
-        and all(k >= s for k, s in zip(kernel_size, strides))
+        and all(k >= s for k, s in zip(kernel.shape[:2], strides))
         and kernel.shape[2] > 4
     ):
         return matmul_conv_transpose(inputs, kernel, strides, padding)
     return ops.conv_transpose(inputs, kernel, strides=strides, padding=padding,
                               output_padding=output_padding, data_format=data_format,
                               dilation_rate=dilation_rate)
+
+
+# The output size (batch·H'·W'·filters) from which `conv` computes the kernel
+# gradient as matrix products: from it XLA's was slower in every shape measured
+# (figures in `conv`); below it per layer the products ran from 1.8× faster to
+# 1.3× slower, the recipes' steps/s moved by −13 % to +26 % in single runs
+# about as noisy as that, and the products compile longer (a 7×7 kernel is 49).
+MATMUL_KERNEL_GRADIENT_MIN_OUTPUT = 2**21
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """`kgan.backend.conv`: Keras' `ops.conv`, whose kernel gradient on the CPU
+    (NHWC, no dilation or groups, more than 4 filters, an output of at least
+    `MATMUL_KERNEL_GRADIENT_MIN_OUTPUT` values) is `conv_kernel_gradient`'s
+    matrix products instead of XLA's convolution, which is 1.4–9× slower there
+    (forward + both gradients, 2 loaded cores: batch 64, 32²×64 → 64, 3×3:
+    2.5 s → 0.42 s; batch 1, 256²×64 → 64: 1.16 → 0.31 s; batch 4, 128²×128 →
+    128: 3.3 → 0.96 s; batch 32, 32²×64 → 64, 1×1: 380 → 41 ms). The forward
+    and the input gradient stay XLA's. With 1–3 filters XLA's is faster
+    (batch 64, 32²×64 → 3: 86 against 167 ms)."""
+    strides, padding = _pair(strides), padding.lower()
+    if (
+        _takes_matmul_form(inputs, data_format, dilation_rate)
+        and kernel.shape[2] == inputs.shape[-1]
+        and kernel.shape[3] > 4
+        and _conv_output_size(inputs.shape, kernel.shape, strides, padding)
+        >= MATMUL_KERNEL_GRADIENT_MIN_OUTPUT
+    ):
+        # Keras variables reach here in eager calls; custom_vjp takes arrays.
+        return _conv_with_matmul_kernel_gradient(ops.convert_to_tensor(inputs),
+                                                 ops.convert_to_tensor(kernel), strides, padding)
+    return ops.conv(inputs, kernel, strides=strides, padding=padding, data_format=data_format,
+                    dilation_rate=dilation_rate)
+
+
+def _conv_output_size(input_shape, kernel_shape, strides, padding):
+    """batch·H'·W'·filters; 0 where a size is not known while tracing (an
+    exported function's symbolic batch), which keeps XLA's gradient there."""
+    batch, height, width, _ = input_shape
+    if not all(isinstance(size, int) for size in (batch, height, width)):
+        return 0
+    if padding == "same":
+        sides = [-(-side // stride) for side, stride in zip((height, width), strides)]
+    else:
+        sides = [(side - k) // stride + 1
+                 for side, k, stride in zip((height, width), kernel_shape[:2], strides)]
+    return batch * sides[0] * sides[1] * kernel_shape[3]
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
+def _conv_with_matmul_kernel_gradient(inputs, kernel, strides, padding):
+    return ops.conv(inputs, kernel, strides=strides, padding=padding)
+
+
+def _conv_forward(inputs, kernel, strides, padding):
+    return _conv_with_matmul_kernel_gradient(inputs, kernel, strides, padding), (inputs, kernel)
+
+
+def _conv_backward(strides, padding, residuals, output_gradient):
+    inputs, kernel = residuals
+    _, input_vjp = jax.vjp(
+        lambda x: ops.conv(x, kernel, strides=strides, padding=padding), inputs
+    )
+    kernel_gradient = conv_kernel_gradient(inputs, output_gradient, kernel.shape, strides, padding)
+    return input_vjp(output_gradient)[0], ops.cast(kernel_gradient, kernel.dtype)
+
+
+_conv_with_matmul_kernel_gradient.defvjp(_conv_forward, _conv_backward)

@@ -3,7 +3,7 @@
 from kgan.layers.attention import SelfAttention
 from kgan.layers.conditional_batch_norm import ConditionalBatchNormalization
 from kgan.layers.conditioning import ConcatenateLabels, ProjectionHead
-from kgan.layers.conv_transpose import Conv2DTranspose
+from kgan.layers.convolution import Conv2D, Conv2DTranspose
 from kgan.layers.equalized import EqualizedConv2D, EqualizedDense, PixelNormalization
 from kgan.layers.interpolated_batch_norm import InterpolatedBatchNormalization
 from kgan.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev, PackSamples
@@ -22,6 +22,7 @@ __all__ = [
     "ConcatenateLabels",
     "ConditionalBatchNormalization",
     "ConstantInput",
+    "Conv2D",
     "Conv2DTranspose",
     "EqualizedConv2D",
     "EqualizedDense",

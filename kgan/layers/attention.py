@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from kgan.layers.convolution import Conv2D
 from kgan.layers.spectral_normalization import SpectralNormalization
 from kgan.utils.validation import check_bool
 
@@ -55,7 +56,7 @@ class SelfAttention(keras.layers.Layer):
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
 
     def _conv(self, filters, name):
-        conv = keras.layers.Conv2D(
+        conv = Conv2D(
             filters, 1, use_bias=False, kernel_initializer=self.kernel_initializer, name=name
         )
         if not self.spectral_normalization:

@@ -12,6 +12,7 @@ import math
 import keras
 from keras import ops
 
+from kgan.backend import conv
 from kgan.layers.resample import check_resample_kernel, upfirdn2d
 from kgan.utils.validation import check_bool, check_int, check_positive, is_int, is_number
 
@@ -232,16 +233,16 @@ class EqualizedConv2D(_Equalized):
 
     def call(self, inputs):
         if self.down == 1:
-            outputs = ops.conv(inputs, self.scaled_kernel(), strides=self.strides,
+            outputs = conv(inputs, self.scaled_kernel(), strides=self.strides,
                                padding=self.padding)
             return self._finish(outputs)
         taps, pad = len(self.resample_kernel), self.kernel_size // 2
         padding = (pad + (taps - self.down + 1) // 2, pad + (taps - self.down) // 2)
         if self.kernel_size == 1:
             x = upfirdn2d(inputs, self.resample_kernel, down=self.down, padding=padding)
-            return self._finish(ops.conv(x, self.scaled_kernel(), padding="valid"))
+            return self._finish(conv(x, self.scaled_kernel(), padding="valid"))
         x = upfirdn2d(inputs, self.resample_kernel, padding=padding)
-        outputs = ops.conv(x, self.scaled_kernel(), strides=self.down, padding="valid")
+        outputs = conv(x, self.scaled_kernel(), strides=self.down, padding="valid")
         return self._finish(outputs)
 
     def compute_output_shape(self, input_shape):

@@ -5,6 +5,7 @@ import math
 import keras
 from keras import ops
 
+from kgan.backend import conv
 from kgan.layers.equalized import EqualizedDense, scaled_activation
 from kgan.layers.resample import check_resample_kernel, upfirdn2d
 from kgan.utils.validation import check_bool, check_int, check_positive
@@ -306,7 +307,7 @@ class ModulatedConv2D(keras.layers.Layer):
         x = ops.pad(x, [[0, 0], [0, 0], [0, 1], [0, 0], [0, 1], [0, 0]])
         x = ops.reshape(x, (-1, 2 * height, 2 * width, channels))
         x = ops.pad(x, [[0, 0], [k - 1, k - 2], [k - 1, k - 2], [0, 0]])
-        x = ops.conv(x, kernel, padding="valid")
+        x = conv(x, kernel, padding="valid")
         padding = (k // 2 + (taps + 1) // 2 - (k - 1), k // 2 + (taps - 2) // 2 - (k - 2))
         return upfirdn2d(x, self.resample_kernel, padding=padding) * 4.0
 
@@ -317,7 +318,7 @@ class ModulatedConv2D(keras.layers.Layer):
         kernel = self._kernel()
         x = x * styles[:, None, None, :]
         if self.up == 1:
-            y = ops.conv(x, kernel, padding="same")
+            y = conv(x, kernel, padding="same")
         else:
             y = self._upsampling_conv(x, kernel)
         if self.demodulate:

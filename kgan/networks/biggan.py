@@ -5,13 +5,14 @@ from keras import ops
 
 from kgan.layers.attention import SelfAttention
 from kgan.layers.conditional_batch_norm import ConditionalBatchNormalization
+from kgan.layers.convolution import Conv2D
 from kgan.layers.spectral_normalization import SpectralNormalization
 from kgan.utils.validation import check_int, is_int
 
 
 def _sn_conv(filters, kernel_size, name):
     return SpectralNormalization(
-        keras.layers.Conv2D(filters, kernel_size, padding="same",
+        Conv2D(filters, kernel_size, padding="same",
                             kernel_initializer="orthogonal", name=name),
         name=name + "_sn",
     )

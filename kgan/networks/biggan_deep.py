@@ -16,6 +16,7 @@ import numpy as np
 from keras import ops
 
 from kgan.layers.attention import SelfAttention
+from kgan.layers.convolution import Conv2D
 from kgan.layers.interpolated_batch_norm import InterpolatedBatchNormalization
 from kgan.layers.spectral_normalization import SpectralNormalization
 from kgan.utils.validation import check_int, check_positive
@@ -87,7 +88,7 @@ def biggan_deep_statistics_weights(truncation, num_sets=51):
 
 
 def _sn_conv(filters, kernel_size, name):
-    conv = keras.layers.Conv2D(filters, kernel_size, padding="same", name=name)
+    conv = Conv2D(filters, kernel_size, padding="same", name=name)
     return SpectralNormalization(conv, keep_v=True, name=name + "_sn")
 
 

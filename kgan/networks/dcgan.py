@@ -9,7 +9,7 @@ import math
 
 import keras
 
-from kgan.layers.conv_transpose import Conv2DTranspose
+from kgan.layers.convolution import Conv2D, Conv2DTranspose
 from kgan.layers.spectral_normalization import SpectralNormalization
 from kgan.utils.validation import check_bool
 
@@ -178,7 +178,7 @@ def dcgan_discriminator(
     h, filters = x, base_filters
     for step in range(steps):
         h = weighted(
-            keras.layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=_init())
+            Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=_init())
         )(h)
         if step > 0:
             h = _normalize(h, normalization)

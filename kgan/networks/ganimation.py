@@ -2,6 +2,7 @@
 
 import keras
 
+from kgan.layers.convolution import Conv2D
 from kgan.layers.normalization import check_normalization
 from kgan.networks.resnet_generator import check_resnet_arguments, conditioned_inputs, resnet_trunk
 from kgan.networks.unet import init
@@ -73,9 +74,9 @@ def ganimation_generator(
     inputs, h = conditioned_inputs(image_shape, condition_dim)
     h = resnet_trunk(h, base_filters, num_blocks, num_downsamples, normalization, padding="zero",
                      sampling_kernel_size=4, instance_affine=True)
-    colour = keras.layers.Conv2D(channels, 7, padding="same", activation="tanh",
+    colour = Conv2D(channels, 7, padding="same", activation="tanh",
                                  kernel_initializer=init(), name="colour")(h)
-    attention = keras.layers.Conv2D(1, 7, padding="same", activation="sigmoid",
+    attention = Conv2D(1, 7, padding="same", activation="sigmoid",
                                     kernel_initializer=init(), name="attention")(h)
     outputs = AttentionBlend()([inputs[0], colour, attention])
     return keras.Model(inputs, outputs, name=name)

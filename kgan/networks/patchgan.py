@@ -3,6 +3,7 @@ per pixel (PixelGAN)."""
 
 import keras
 
+from kgan.layers.convolution import Conv2D
 from kgan.layers.normalization import check_normalization, normalization_layer
 from kgan.networks.unet import init
 from kgan.utils.validation import check_image_shape, check_int
@@ -78,7 +79,7 @@ def patchgan_discriminator(
     def conv(h, filters, strides, use_bias=True):
         if padding == "authors":
             h = keras.layers.ZeroPadding2D(1)(h)
-        return keras.layers.Conv2D(
+        return Conv2D(
             filters, 4, strides=strides, padding="valid" if padding == "authors" else "same",
             use_bias=use_bias, kernel_initializer=init(),
         )(h)
@@ -125,12 +126,12 @@ def pixel_discriminator(input_shape, base_filters=64, normalization="batch", nam
     check_normalization(normalization)
     use_bias = normalization == "instance"
     inputs = keras.Input(input_shape, name="images")
-    h = keras.layers.Conv2D(base_filters, 1, kernel_initializer=init())(inputs)
+    h = Conv2D(base_filters, 1, kernel_initializer=init())(inputs)
     h = keras.layers.LeakyReLU(0.2)(h)
-    h = keras.layers.Conv2D(2 * base_filters, 1, use_bias=use_bias, kernel_initializer=init())(h)
+    h = Conv2D(2 * base_filters, 1, use_bias=use_bias, kernel_initializer=init())(h)
     h = normalization_layer(normalization, instance_affine=False)(h)
     h = keras.layers.LeakyReLU(0.2)(h)
-    logits = keras.layers.Conv2D(1, 1, use_bias=use_bias, kernel_initializer=init())(h)
+    logits = Conv2D(1, 1, use_bias=use_bias, kernel_initializer=init())(h)
     return keras.Model(inputs, logits, name=name)
 
 
@@ -171,10 +172,10 @@ def stargan_discriminator(image_shape, num_domains, base_filters=64, num_layers=
     images = keras.Input(image_shape, name="images")
     h = images
     for layer in range(num_layers):
-        h = keras.layers.Conv2D(base_filters * 2**layer, 4, strides=2, padding="same")(h)
+        h = Conv2D(base_filters * 2**layer, 4, strides=2, padding="same")(h)
         h = keras.layers.LeakyReLU(0.01)(h)
-    source = keras.layers.Conv2D(1, 3, padding="same", use_bias=False, name="source")(h)
+    source = Conv2D(1, 3, padding="same", use_bias=False, name="source")(h)
     kernel = (height // 2**num_layers, width // 2**num_layers)
-    domains = keras.layers.Conv2D(num_domains, kernel, use_bias=False)(h)
+    domains = Conv2D(num_domains, kernel, use_bias=False)(h)
     domains = keras.layers.Reshape((num_domains,), name="domains")(domains)
     return keras.Model(images, [source, domains], name=name)

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from kgan.layers.conv_transpose import Conv2DTranspose
+from kgan.layers.convolution import Conv2D, Conv2DTranspose
 from kgan.layers.normalization import check_normalization, normalization_layer
 from kgan.networks.unet import init
 from kgan.utils.validation import check_image_shape, check_int, check_number_in
@@ -68,7 +68,7 @@ def padded_conv(h, filters, kernel_size, padding, **kwargs):
     pixels by reflection (`"reflect"`) or with zeros (`"zero"`)."""
     if padding == "reflect":
         h = ReflectionPadding2D(kernel_size // 2)(h)
-    return keras.layers.Conv2D(
+    return Conv2D(
         filters, kernel_size, padding="valid" if padding == "reflect" else "same",
         kernel_initializer=init(), **kwargs,
     )(h)
@@ -78,7 +78,7 @@ def downsampling_conv(h, filters, kernel_size, use_bias):
     """Conv(kernel_size, stride 2) on the input zero-padded by 1 pixel on every side
     (PyTorch's `padding=1`): `(batch, H, W, C)` → `(batch, H/2, W/2, filters)` for even H, W."""
     h = keras.layers.ZeroPadding2D(1)(h)
-    return keras.layers.Conv2D(filters, kernel_size, strides=2, use_bias=use_bias,
+    return Conv2D(filters, kernel_size, strides=2, use_bias=use_bias,
                                kernel_initializer=init())(h)
 
 

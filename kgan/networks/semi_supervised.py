@@ -2,6 +2,7 @@
 
 import keras
 
+from kgan.layers.convolution import Conv2D
 from kgan.networks.dcgan import _base_size, _init
 from kgan.utils.validation import check_int, check_number_in
 
@@ -41,7 +42,7 @@ def semi_supervised_discriminator(
     x = keras.Input(image_shape, name="images")
     h, filters = x, base_filters
     for _ in range(steps):
-        h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=_init())(h)
+        h = Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=_init())(h)
         h = keras.layers.Dropout(dropout)(keras.layers.LeakyReLU(0.2)(h))
         filters *= 2
     features = keras.layers.Flatten(name="features")(h)

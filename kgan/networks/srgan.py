@@ -5,6 +5,7 @@ import os
 import keras
 import numpy as np
 
+from kgan.layers.convolution import Conv2D
 from kgan.layers.pixel_shuffle import PixelShuffle
 from kgan.utils.validation import check_image_shape, check_int, is_int
 
@@ -46,19 +47,19 @@ def srgan_generator(image_shape, scale=4, filters=64, num_blocks=16, name="srgan
     check_int(filters, "filters")
     check_int(num_blocks, "num_blocks")
     images = keras.Input(image_shape, name="images")
-    h = _prelu()(keras.layers.Conv2D(filters, 9, padding="same")(images))
+    h = _prelu()(Conv2D(filters, 9, padding="same")(images))
     trunk = h
     for _ in range(num_blocks):
         skip = h
-        h = _prelu()(_bn()(keras.layers.Conv2D(filters, 3, padding="same")(h)))
-        h = _bn()(keras.layers.Conv2D(filters, 3, padding="same")(h))
+        h = _prelu()(_bn()(Conv2D(filters, 3, padding="same")(h)))
+        h = _bn()(Conv2D(filters, 3, padding="same")(h))
         h = keras.layers.Add()([skip, h])
-    h = _bn()(keras.layers.Conv2D(filters, 3, padding="same")(h))
+    h = _bn()(Conv2D(filters, 3, padding="same")(h))
     h = keras.layers.Add()([trunk, h])
     for _ in range(scale.bit_length() - 1):
-        h = keras.layers.Conv2D(filters * 4, 3, padding="same")(h)
+        h = Conv2D(filters * 4, 3, padding="same")(h)
         h = _prelu()(PixelShuffle(2)(h))
-    outputs = keras.layers.Conv2D(image_shape[-1], 9, padding="same", activation="tanh")(h)
+    outputs = Conv2D(image_shape[-1], 9, padding="same", activation="tanh")(h)
     return keras.Model(images, outputs, name=name)
 
 
@@ -96,7 +97,7 @@ def srgan_discriminator(image_shape, base_filters=64, num_levels=4, dense_units=
     for level in range(num_levels):
         filters = base_filters * 2**level
         for strides in (1, 2):
-            h = keras.layers.Conv2D(filters, 3, strides=strides, padding="same")(h)
+            h = Conv2D(filters, 3, strides=strides, padding="same")(h)
             if level or strides == 2:
                 h = _bn()(h)
             h = keras.layers.LeakyReLU(0.2)(h)
@@ -148,7 +149,7 @@ def vgg19_content_network(image_shape, layer="block5_conv4", weights="imagenet")
     vgg = keras.applications.VGG19(include_top=False, weights=path,
                                    input_shape=(height, width, 3))
     images = keras.Input(image_shape, name="images")
-    to_vgg = keras.layers.Conv2D(3, 1, trainable=False, name="to_vgg_input")
+    to_vgg = Conv2D(3, 1, trainable=False, name="to_vgg_input")
     h = to_vgg(keras.layers.Rescaling(127.5, offset=127.5)(images))
     kernel = np.zeros((1, 1, channels, 3), "float32")
     for bgr in range(3):

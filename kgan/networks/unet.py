@@ -2,7 +2,7 @@
 
 import keras
 
-from kgan.layers.conv_transpose import Conv2DTranspose
+from kgan.layers.convolution import Conv2D, Conv2DTranspose
 from kgan.layers.normalization import check_normalization, normalization_layer
 from kgan.utils.validation import check_image_shape, check_int, check_number_in
 
@@ -107,7 +107,7 @@ def _filters(level, base_filters, max_filters):
 
 
 def _conv(filters, use_bias, transposed=False, **kwargs):
-    layer = Conv2DTranspose if transposed else keras.layers.Conv2D
+    layer = Conv2DTranspose if transposed else Conv2D
     return layer(filters, 4, strides=2, padding="same", use_bias=use_bias,
                  kernel_initializer=init(), **kwargs)
 
