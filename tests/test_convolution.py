@@ -60,6 +60,13 @@ def test_backend_conv_transpose_takes_upper_case_padding(padding):
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
 
 
+def test_backend_conv_transpose_rejects_an_unknown_padding():
+    x = np.zeros((2, 5, 5, 3), "float32")
+    w = np.zeros((3, 3, 8, 3), "float32")
+    with pytest.raises(ValueError, match="padding=causal"):
+        kgan.backend.conv_transpose(x, w, strides=2, padding="causal")
+
+
 def _twins(filters, kernel_size, strides, padding, name="Conv2DTranspose"):
     """kgan's layer `name` and Keras' with the same weights, built on 8×8×6 inputs."""
     options = dict(strides=strides, padding=padding, activation="tanh")

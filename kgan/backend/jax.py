@@ -282,6 +282,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     strides, padding = _pair(strides), padding.lower()
     if (
         _takes_matmul_form(inputs, data_format, dilation_rate)
+        and padding in ("same", "valid")  # else Keras' op names the bad value
         and output_padding is None
         and all(k >= s for k, s in zip(kernel.shape[:2], strides))
         and kernel.shape[2] > 4
