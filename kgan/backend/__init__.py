@@ -36,9 +36,10 @@ It offers the following, selected here from `keras.backend.backend()`:
   (a depthwise convolution; shifted sums under XLA, whose CPU depthwise
   convolution is slow: on JAX, and on TensorFlow with `jit_compile=True`).
 - `conv(inputs, kernel, strides, padding, data_format, dilation_rate)`:
-  `keras.ops.conv`, the same output and gradients; on JAX's CPU the kernel
-  gradient is a matrix product per kernel tap, where XLA:CPU's is slow
-  (`kgan.layers.Conv2D`, the equalized and modulated convolutions).
+  `keras.ops.conv`, the same output and gradients; on JAX's CPU, from 2²¹
+  output values, the kernel gradient is a matrix product per kernel tap, where
+  XLA:CPU's is slow (`kgan.layers.Conv2D`, the equalized and modulated
+  convolutions).
 - `conv_transpose(inputs, kernel, strides, padding, output_padding,
   data_format, dilation_rate)`: `keras.ops.conv_transpose`, the same output;
   on JAX's CPU a matrix product of the input's patches for the shapes where

@@ -170,9 +170,9 @@ def conv_kernel_gradient(x, output_gradient, kernel_shape, strides, padding):
     `(batch·H'·W', channels)` with the output gradient `(batch·H'·W', filters)`.
 
     XLA:CPU computes this gradient as a convolution whose window is the whole
-    image, which is slow for a stride-1 convolution: forward + both gradients
-    of a 3×3 convolution 32×32×64 → 64, batch 64, 1.9–2.2 s, 0.39–0.44 s with
-    this (JAX, 2 loaded cores).
+    output image, which is slow for large outputs: forward + both gradients of
+    a 3×3 convolution 32×32×64 → 64, batch 64, 1.9–2.5 s, 0.39–0.44 s with
+    this (JAX, 2 loaded cores; where JAX takes it: `kgan.backend.jax.conv`).
     """
     kernel_height, kernel_width, channels, filters = kernel_shape
     stride_height, stride_width = strides
