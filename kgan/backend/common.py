@@ -155,8 +155,9 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    """`kgan.backend.conv` on TensorFlow and torch: Keras' `ops.conv` (their CPU
-    kernels are not the slow part)."""
+    """`kgan.backend.conv` on TensorFlow and torch: Keras' `ops.conv`. (Their
+    kernel gradients were not timed; TensorFlow with `jit_compile=True` goes
+    through XLA:CPU too and may share JAX's slow one.)"""
     return ops.conv(inputs, kernel, strides=strides, padding=padding, data_format=data_format,
                     dilation_rate=dilation_rate)
 

@@ -296,8 +296,8 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
 # The output size (batch·H'·W'·filters) from which `conv` computes the kernel
 # gradient as matrix products: from it XLA's was slower in every shape measured
 # (figures in `conv`); below it per layer the products ran from 1.8× faster to
-# 1.3× slower, the recipes' steps/s moved by −13 % to +26 % in single runs
-# about as noisy as that, and the products compile longer (a 7×7 kernel is 49).
+# 1.3× slower, the recipes' steps/s moved by −13 % to +93 % in single runs
+# whose noise was up to 30 %, and the products compile longer (a 7×7 kernel is 49).
 MATMUL_KERNEL_GRADIENT_MIN_OUTPUT = 2**21
 
 

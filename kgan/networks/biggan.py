@@ -12,8 +12,7 @@ from kgan.utils.validation import check_int, is_int
 
 def _sn_conv(filters, kernel_size, name):
     return SpectralNormalization(
-        Conv2D(filters, kernel_size, padding="same",
-                            kernel_initializer="orthogonal", name=name),
+        Conv2D(filters, kernel_size, padding="same", kernel_initializer="orthogonal", name=name),
         name=name + "_sn",
     )
 

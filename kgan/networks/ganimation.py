@@ -75,8 +75,8 @@ def ganimation_generator(
     h = resnet_trunk(h, base_filters, num_blocks, num_downsamples, normalization, padding="zero",
                      sampling_kernel_size=4, instance_affine=True)
     colour = Conv2D(channels, 7, padding="same", activation="tanh",
-                                 kernel_initializer=init(), name="colour")(h)
+                    kernel_initializer=init(), name="colour")(h)
     attention = Conv2D(1, 7, padding="same", activation="sigmoid",
-                                    kernel_initializer=init(), name="attention")(h)
+                       kernel_initializer=init(), name="attention")(h)
     outputs = AttentionBlend()([inputs[0], colour, attention])
     return keras.Model(inputs, outputs, name=name)

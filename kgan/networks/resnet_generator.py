@@ -79,7 +79,7 @@ def downsampling_conv(h, filters, kernel_size, use_bias):
     (PyTorch's `padding=1`): `(batch, H, W, C)` → `(batch, H/2, W/2, filters)` for even H, W."""
     h = keras.layers.ZeroPadding2D(1)(h)
     return Conv2D(filters, kernel_size, strides=2, use_bias=use_bias,
-                               kernel_initializer=init())(h)
+                  kernel_initializer=init())(h)
 
 
 def upsampling_conv(h, filters, kernel_size, use_bias):
